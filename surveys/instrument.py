@@ -1,0 +1,280 @@
+"""The instrument model: frozen dataclasses built from an instrument YAML file.
+
+This module is the contract between the loader (``surveys.loader``), the web
+forms, the dataset builder and ``scoring``. It imports nothing but the standard
+library, so ``scoring`` may read these objects without pulling in Flask or
+SQLAlchemy.
+
+Vocabulary
+----------
+* An *item* is one question. Kinds:
+  ``single`` (one option from a response scale, stored as its numeric code),
+  ``multi`` (any number of options; in datasets it becomes one 0/1 column per
+  option, named ``<item id>_<code>``), ``text`` (free text, never scored) and
+  ``number`` (an integer between ``min`` and ``max``).
+* A *response scale* is declared once and referenced by items: ordered options
+  with integer codes and labels. ``numeric`` scales may be averaged.
+* A *group variable* is a ``single`` item with ``group: <name>`` (school,
+  grade, gender, area, age_band). Its options may come from the wave's presets
+  (``options_from: preset``), e.g. the list of schools; an access code tagged
+  with a value for that group pre-fills it and the question is not asked.
+* A *scale* averages (or sums) items after reverse coding (``min + max - x``).
+  A scale with ``method: correct`` counts items answered with their key.
+* A *share* is the proportion of respondents answering one of ``codes`` on an
+  item, with an optional baseline share and target.
+* An *index* (trygghetsindex) classes the share of problem responses of each
+  variable into 0-6 by rising cut points and averages the classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+DEFAULT_LANGUAGE = "sv"
+ItemKind = Literal["single", "multi", "text", "number"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in several languages; Swedish (``sv``) is always present."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str | None = None) -> str:
+        """The text in ``lang``, falling back to Swedish when it is missing."""
+        if lang and lang in self.values and self.values[lang]:
+            return self.values[lang]
+        return self.values[DEFAULT_LANGUAGE]
+
+    def has(self, lang: str) -> bool:
+        return bool(self.values.get(lang))
+
+
+@dataclass(frozen=True)
+class Option:
+    code: int
+    label: Text
+    #: ``multi`` items: this option opens a free-text "other" field named
+    #: ``<item id>_other``.
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class ResponseScale:
+    id: str
+    options: tuple[Option, ...]
+    #: True when the codes are ordered numbers that may be averaged.
+    numeric: bool = True
+    #: Codes that mean "no answer" for scoring (e.g. "vet inte" = 9 on a
+    #: numeric scale); they are stored but treated as missing in scales.
+    missing_codes: tuple[int, ...] = ()
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(o.code for o in self.options)
+
+    @property
+    def valid_codes(self) -> tuple[int, ...]:
+        """Codes that count as an answer in a scale (``missing_codes`` removed)."""
+        return tuple(c for c in self.codes if c not in self.missing_codes)
+
+    @property
+    def min(self) -> int:
+        return min(self.valid_codes)
+
+    @property
+    def max(self) -> int:
+        return max(self.valid_codes)
+
+    def label(self, code: int, lang: str | None = None) -> str | None:
+        for o in self.options:
+            if o.code == code:
+                return o.label.get(lang)
+        return None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show an item or page only when an earlier item's answer is in ``codes``.
+
+    ``all_of`` / ``any_of`` combine sub-conditions; a leaf has ``item`` and
+    either ``in_codes`` or ``not_in_codes``. An unanswered item satisfies no
+    ``in_codes`` leaf and every ``not_in_codes`` leaf is false for it too
+    (nothing is shown on the strength of a missing answer).
+    """
+
+    item: str | None = None
+    in_codes: tuple[int, ...] = ()
+    not_in_codes: tuple[int, ...] = ()
+    all_of: tuple["Condition", ...] = ()
+    any_of: tuple["Condition", ...] = ()
+
+    def items(self) -> set[str]:
+        """Every item id this condition reads."""
+        ids = {self.item} if self.item else set()
+        for c in (*self.all_of, *self.any_of):
+            ids |= c.items()
+        return ids
+
+    def evaluate(self, answers: Mapping[str, object]) -> bool:
+        """True when the condition holds for ``answers`` (item id -> code or
+        list of codes for ``multi`` items; absent or None = unanswered)."""
+        if self.all_of:
+            return all(c.evaluate(answers) for c in self.all_of)
+        if self.any_of:
+            return any(c.evaluate(answers) for c in self.any_of)
+        value = answers.get(self.item) if self.item else None
+        if value is None or value == []:
+            return False
+        chosen = set(value) if isinstance(value, (list, tuple, set)) else {value}
+        if self.in_codes:
+            return bool(chosen & set(self.in_codes))
+        return not (chosen & set(self.not_in_codes))
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: ItemKind
+    text: Text
+    #: Response scale id for ``single`` and ``multi`` items.
+    scale: str | None = None
+    help: Text | None = None
+    required: bool = False
+    show_if: Condition | None = None
+    #: Group variable name (school, grade, gender, area, age_band) or None.
+    group: str | None = None
+    #: ``preset``: the options are the wave's list for this group (schools...).
+    options_from: Literal["scale", "preset"] = "scale"
+    #: ``number`` items: inclusive bounds.
+    min: int | None = None
+    max: int | None = None
+    #: ``text`` items: maximum length and whether a multi-line box is shown.
+    max_length: int = 2000
+    multiline: bool = False
+    #: True where the wording is reconstructed (the seed gives no item text).
+    reconstructed: bool = False
+    #: 1-based line in the YAML file where the item is declared.
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: Text
+    items: tuple[Item, ...]
+    intro: Text | None = None
+    show_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    value: float
+    year: int | None = None
+    source: str | None = None
+    #: True where the figure is an assumption, not a published value.
+    assumption: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    year: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    label: Text
+    items: tuple[str, ...]
+    reversed: tuple[str, ...] = ()
+    min_answered: int = 1
+    #: ``mean`` or ``sum`` of the (reverse-coded) items; ``correct`` counts the
+    #: items answered with their ``key`` code (knowledge score).
+    method: Literal["mean", "sum", "correct"] = "mean"
+    key: Mapping[str, int] = field(default_factory=dict)
+    baseline: Baseline | None = None
+    target: Target | None = None
+    #: The response range every item of the scale shares (set by the loader).
+    response_min: int = 1
+    response_max: int = 6
+
+
+@dataclass(frozen=True)
+class Share:
+    id: str
+    item: str
+    codes: tuple[int, ...]
+    label: Text
+    baseline: Baseline | None = None
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class IndexVariable:
+    id: str
+    item: str
+    problem: tuple[int, ...]
+    label: Text
+    family: Literal["victimisation", "worry", "disorder"]
+    #: Six rising shares (0-1): a problem share >= cut_points[k-1] is class k.
+    cut_points: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class IndexLevel:
+    max: float
+    label: Text
+    colour: str
+
+
+@dataclass(frozen=True)
+class Index:
+    id: str
+    label: Text
+    variables: tuple[IndexVariable, ...]
+    levels: tuple[IndexLevel, ...]
+    #: A variable enters an area's index only with at least this many answers.
+    min_answers: int = 5
+    baseline: Baseline | None = None
+    #: The goal: an index at or below this value in every area.
+    goal_max: float | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: str
+    title: Text
+    languages: tuple[str, ...]
+    response_scales: Mapping[str, ResponseScale]
+    pages: tuple[Page, ...]
+    scales: Mapping[str, Scale] = field(default_factory=dict)
+    shares: Mapping[str, Share] = field(default_factory=dict)
+    indices: Mapping[str, Index] = field(default_factory=dict)
+    #: Aggregate cells with fewer respondents than this are hidden.
+    suppression_min_n: int = 5
+    description: Text | None = None
+    #: sha256 (hex) of the canonical JSON form of the file's content.
+    sha256: str = ""
+    #: Path of the file it was loaded from (for messages).
+    path: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every item, in questionnaire order."""
+        return tuple(item for page in self.pages for item in page.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def group_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.group)
+
+    def response_scale(self, item: Item) -> ResponseScale | None:
+        return self.response_scales.get(item.scale) if item.scale else None
