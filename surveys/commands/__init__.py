@@ -2,3 +2,7 @@
 from __future__ import annotations
 
 COMMANDS: list = []
+
+from surveys.commands import db as _db  # noqa: E402
+
+COMMANDS.append(_db.command)

@@ -1,0 +1,113 @@
+"""Engine creation and schema migrations (Alembic is the only schema path).
+
+SQLite is tuned for several gunicorn workers on one file: WAL journal (readers
+never block the writer), a generous busy timeout, foreign keys on, and write
+transactions that start with ``BEGIN IMMEDIATE`` so two writers queue on the
+lock instead of failing half-way with "database is locked". PostgreSQL is
+reached through psycopg 3.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from surveys import config
+
+#: Milliseconds a SQLite connection waits for the write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Execution option that makes a SQLite transaction ``BEGIN IMMEDIATE``.
+IMMEDIATE = "surveys_immediate"
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (default :func:`surveys.config.database_url`)."""
+    url = config.normalise_url(url or config.database_url())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so that the
+        # "begin" hook below decides how each transaction starts.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if parsed.database and parsed.database != ":memory:":
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take the write lock up front
+    (SQLite ``BEGIN IMMEDIATE``; no effect on PostgreSQL)."""
+    return engine.execution_options(**{IMMEDIATE: True})
+
+
+def _alembic_config(url: str):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # The URL goes in attributes, not the ini options, so '%' in it is safe.
+    cfg.attributes["url"] = config.normalise_url(url)
+    return cfg
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Migrate the database at ``url`` up to ``revision``."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(url or config.database_url()), revision)
+
+
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    """Migrate the database at ``url`` down to ``revision``."""
+    from alembic import command
+
+    command.downgrade(_alembic_config(url or config.database_url()), revision)
+
+
+def current(url: str | None = None) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def head() -> str:
+    """The newest revision shipped with the package."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    return script.get_current_head() or ""
