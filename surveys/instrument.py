@@ -260,6 +260,8 @@ class Instrument:
     sha256: str = ""
     #: Path of the file it was loaded from (for messages).
     path: str = ""
+    #: Where the content comes from and which parts are reconstructed or assumed.
+    provenance: str = ""
 
     @property
     def items(self) -> tuple[Item, ...]:
