@@ -59,10 +59,13 @@ class InstrumentError(Exception):
 # -- locations -------------------------------------------------------------------
 
 def instruments_dir() -> Path:
-    """The directory of the bundled instrument files (the ``instruments`` package)."""
-    import instruments
+    """The directory of the bundled instrument files (the ``instruments`` package).
 
-    return Path(instruments.__file__).resolve().parent
+    It is the sibling of the ``surveys`` package, in a checkout and in an
+    installed distribution alike (importing ``instruments`` would not do: an
+    editable install made before it had an ``__init__`` sees a namespace package).
+    """
+    return Path(__file__).resolve().parent.parent / "instruments"
 
 
 @functools.cache

@@ -6,3 +6,7 @@ COMMANDS: list = []
 from surveys.commands import db as _db  # noqa: E402
 
 COMMANDS.append(_db.command)
+
+from surveys.commands import instruments as _instruments  # noqa: E402
+
+COMMANDS.append(_instruments.command)
