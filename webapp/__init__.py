@@ -1,0 +1,137 @@
+"""The Flask application factory.
+
+``create_app()`` wires configuration (from the environment through
+``surveys.config`` unless a ``config`` dict overrides it), CSRF protection,
+Flask-Babel, Flask-Limiter, a request size cap, security headers, error pages
+and the blueprints. The app keeps one :class:`surveys.store.Store` in
+``app.extensions["store"]``; views reach it through :func:`store`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+#: Shared extension objects; other blueprints may import them
+#: (``from webapp import limiter, csrf``).
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+#: Largest request body accepted (a page of answers is a few KiB at most).
+MAX_CONTENT_LENGTH = 64 * 1024
+
+
+def store() -> Any:
+    """The :class:`surveys.store.Store` of the current app."""
+    return current_app.extensions["store"]
+
+
+def _default_config() -> dict[str, Any]:
+    from surveys import config as env
+
+    return {
+        "DATABASE_URL": env.database_url(),
+        "SECRET_KEY": env.secret_key(),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+    }
+
+
+def _session_key(secret: bytes | str) -> str:
+    # The raw secret keys the code hashes in the store; cookies get a derived
+    # key so a leaked session cookie says nothing about the code key.
+    raw = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return hashlib.sha256(b"survey-engine/session/" + raw).hexdigest()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app.
+
+    ``config`` keys override the environment: ``DATABASE_URL``, ``SECRET_KEY``,
+    ``TESTING``, ``RATELIMIT_STORAGE_URI``, ``CODE_RATE_LIMIT`` (default
+    ``"10 per minute"`` per client address) and any Flask setting.
+    """
+    app = Flask(__name__)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    overrides = dict(config or {})
+    settings = {
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+        "CODE_RATE_LIMIT": "10 per minute",
+        # A CSRF token lives as long as the session: a pupil may spend a whole
+        # lesson on one page.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_TRANSLATION_DIRECTORIES": os.path.join(app.root_path, "translations"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+    needed = {"DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI"}
+    if not needed <= overrides.keys():
+        defaults = _default_config()
+        settings.update({k: v for k, v in defaults.items() if k not in overrides})
+    settings.update(overrides)
+    app.config.update(settings)
+    store_secret = app.config["SECRET_KEY"]
+    if isinstance(store_secret, str):
+        store_secret = store_secret.encode("utf-8")
+    app.config["STORE_SECRET"] = store_secret
+    app.secret_key = _session_key(store_secret)
+
+    from surveys.db import make_engine
+    from surveys.store import Store
+
+    app.extensions["store"] = Store(make_engine(app.config["DATABASE_URL"]), store_secret)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from webapp import errors, i18n
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.after_request(_security_headers)
+
+    from webapp.respondent import bp as respondent_bp
+
+    app.register_blueprint(respondent_bp)
+
+    # --- analyst and API blueprints -------------------------------------
+    # Registered here by their owner: ``from webapp.analyst import bp`` (under
+    # /analyst/) and ``from webapp.api import bp`` (under /api/v1/).
+    # --- end of analyst and API blueprints -------------------------------
+
+    @app.get("/")
+    def index() -> Any:
+        from flask import render_template
+
+        return render_template("respondent/index.html")
+
+    return app
+
+
+#: Everything is served by the app itself: no external fonts, scripts or
+#: trackers, no inline scripts or styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if response.mimetype == "text/html":
+        # Answers on a shared classroom device must not come back from a cache.
+        headers.setdefault("Cache-Control", "no-store")
+    return response

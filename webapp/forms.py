@@ -1,0 +1,208 @@
+"""WTForms built per page from the instrument.
+
+One field per askable item, named by the item id: ``single`` -> RadioField,
+``multi`` -> MultiCheckboxField (plus a ``<item>_other`` text field when an
+option opens one), ``text`` -> StringField / TextAreaField with a maximum
+length, ``number`` -> IntegerField with its bounds.
+
+:func:`check_tampering` rejects what no honest browser sends (an unknown
+field, a code outside the scale, a repeated single value); the views turn that
+into a 400 page. Everything a respondent can get wrong by typing is a normal
+validation error shown beside the field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from surveys.instrument import Instrument, Item, Option
+
+#: Form fields that are not answers.
+CONTROL_FIELDS = frozenset({"csrf_token", "action", "switch_lang"})
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (``multi`` items)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        # Unknown codes are caught by check_tampering before validation.
+        return None
+
+
+class RequiredChoice:
+    """Like InputRequired, with a message that fits a choice question."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.data in (None, "", []) or field.raw_data in (None, [], [""]):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class TamperedInput(ValueError):
+    """The submitted form cannot come from the page we rendered."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """An item as shown on a page, with its resolved options."""
+
+    item: Item
+    options: tuple[Option, ...]
+    #: False when the instrument declares ``<item>_other`` as an item of its own.
+    own_other: bool = True
+
+    @property
+    def other_field(self) -> str | None:
+        if self.own_other and self.item.kind == "multi" and any(o.other for o in self.options):
+            return f"{self.item.id}_other"
+        return None
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(str(o.code) for o in self.options)
+
+    def field_names(self) -> tuple[str, ...]:
+        other = self.other_field
+        return (self.item.id, other) if other else (self.item.id,)
+
+
+def item_options(instrument: Instrument, item: Item, presets: Mapping[str, Sequence[str]]) -> tuple[Option, ...]:
+    """The options of ``item``: its response scale, or the wave's preset list
+    for ``options_from: preset`` group items (codes 1..n in list order)."""
+    from surveys.instrument import Text
+
+    if item.options_from == "preset" and item.group:
+        labels = presets.get(item.group) or ()
+        return tuple(Option(code=i, label=Text({"sv": str(label)})) for i, label in enumerate(labels, start=1))
+    scale = instrument.response_scale(item)
+    return scale.options if scale else ()
+
+
+def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, data: Mapping[str, Any] | None = None) -> FlaskForm:
+    """A FlaskForm for ``questions``; ``formdata`` None means "from the request"."""
+    attrs: dict[str, Any] = {}
+    for q in questions:
+        item = q.item
+        label = item.text.get(lang)
+        if item.kind == "single":
+            validators = [RequiredChoice(_l("Choose one of the options."))] if item.required else [Optional()]
+            attrs[item.id] = RadioField(
+                label,
+                choices=[(o.code, o.label.get(lang)) for o in q.options],
+                coerce=int,
+                validators=validators,
+                validate_choice=False,
+            )
+        elif item.kind == "multi":
+            validators = [RequiredChoice(_l("Choose at least one option."))] if item.required else [Optional()]
+            attrs[item.id] = MultiCheckboxField(
+                label,
+                choices=[(o.code, o.label.get(lang)) for o in q.options],
+                coerce=int,
+                validators=validators,
+            )
+            if q.other_field:
+                attrs[q.other_field] = StringField(
+                    _l("Other, namely"),
+                    validators=[Optional(), Length(max=item.max_length, message=_l("Write at most %(max)d characters."))],
+                )
+        elif item.kind == "number":
+            lo, hi = item.min, item.max
+            validators = [InputRequired(_l("Write a number."))] if item.required else [Optional()]
+            if lo is not None or hi is not None:
+                validators.append(NumberRange(min=lo, max=hi, message=_number_message(lo, hi)))
+            attrs[item.id] = IntegerField(
+                label, validators=validators, render_kw={"inputmode": "numeric"}
+            )
+            attrs[item.id].kwargs.setdefault("render_kw", {})
+        else:  # text
+            length = Length(max=item.max_length, message=_l("Write at most %(max)d characters."))
+            validators = [InputRequired(_l("Write an answer.")), length] if item.required else [Optional(), length]
+            field_cls = TextAreaField if item.multiline else StringField
+            attrs[item.id] = field_cls(label, validators=validators)
+    form_cls = type("PageForm", (FlaskForm,), attrs)
+    kwargs: dict[str, Any] = {}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    if data:
+        kwargs["data"] = dict(data)
+    return form_cls(**kwargs)
+
+
+def _number_message(lo: int | None, hi: int | None) -> Any:
+    if lo is not None and hi is not None:
+        return _l("Write a number from %(min)d to %(max)d.", min=lo, max=hi)
+    if lo is not None:
+        return _l("Write a number of at least %(min)d.", min=lo)
+    return _l("Write a number of at most %(max)d.", max=hi)
+
+
+def check_tampering(formdata: MultiDict, questions: Iterable[Question], page_fields: Iterable[str]) -> None:
+    """Raise :class:`TamperedInput` when ``formdata`` holds what our page
+    never offers: an unknown field, a choice code outside the item's options,
+    or several values for a one-value field.
+
+    ``page_fields`` are every field name the page could hold (items hidden by
+    a condition included: their values are ignored, not refused).
+    """
+    allowed = set(page_fields) | CONTROL_FIELDS
+    for name in formdata.keys():
+        if name not in allowed:
+            raise TamperedInput(f"unknown field {name!r}")
+    for name in CONTROL_FIELDS:
+        if len(formdata.getlist(name)) > 1:
+            raise TamperedInput(f"repeated field {name!r}")
+    for q in questions:
+        values = formdata.getlist(q.item.id)
+        if q.item.kind == "multi":
+            if len(set(values)) != len(values):
+                raise TamperedInput(f"repeated code for {q.item.id!r}")
+        elif len(values) > 1:
+            raise TamperedInput(f"several values for {q.item.id!r}")
+        if q.item.kind in ("single", "multi"):
+            for value in values:
+                if value not in q.codes:
+                    raise TamperedInput(f"code {value!r} is not an option of {q.item.id!r}")
+        other = q.other_field
+        if other and len(formdata.getlist(other)) > 1:
+            raise TamperedInput(f"several values for {other!r}")
+
+
+def form_values(form: FlaskForm, questions: Iterable[Question], *, only_valid: bool = False) -> dict[str, Any]:
+    """The answers in ``form`` as the store wants them (None = no answer).
+
+    With ``only_valid`` fields that failed validation are left out (used when
+    leaving a page backwards: keep what is right, drop what is not).
+    """
+    values: dict[str, Any] = {}
+    for q in questions:
+        for name in q.field_names():
+            field = form[name]
+            if only_valid and field.errors:
+                continue
+            data = field.data
+            if isinstance(data, str):
+                data = data.strip() or None
+            if data == []:
+                data = None
+            values[name] = data
+    return values
+
+
+def answered(value: Any) -> bool:
+    """True when a stored value counts as an answer."""
+    return value is not None and value != "" and value != []

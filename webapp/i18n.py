@@ -1,0 +1,91 @@
+"""Interface language: Flask-Babel set-up and the language switch.
+
+The language comes from ``?lang=`` (remembered in the session), then the
+session, then Swedish. A survey offers its instrument's languages that the
+interface is translated into (Swedish always); see :func:`offered_languages`.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+from urllib.parse import urlencode
+
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale
+
+#: Interface translations shipped in webapp/translations, Swedish first.
+INTERFACE_LANGUAGES: tuple[str, ...] = ("sv", "en", "ar")
+DEFAULT_LANGUAGE = "sv"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku"})
+#: Each language named in itself (shown in the switch with its own ``lang``).
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English", "ar": "العربية"}
+
+
+def offered_languages(instrument_languages: Iterable[str]) -> tuple[str, ...]:
+    """The interface languages a survey offers.
+
+    Rule: Swedish always, plus every language the instrument lists in
+    ``languages`` that the interface is translated into. An instrument that
+    lists ``ar`` gets the Arabic, right-to-left interface; any of its texts
+    missing in Arabic fall back to Swedish item by item (``Text.get``).
+    """
+    listed = set(instrument_languages)
+    return tuple(lang for lang in INTERFACE_LANGUAGES if lang == DEFAULT_LANGUAGE or lang in listed)
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector (see the module docstring)."""
+    offered = g.get("languages") or INTERFACE_LANGUAGES
+    asked = request.args.get("lang")
+    if asked in offered:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in offered:
+        return remembered
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language of the current request, e.g. ``"sv"``."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def text_direction(lang: str | None = None) -> str:
+    """``"rtl"`` for right-to-left languages, else ``"ltr"``."""
+    return "rtl" if (lang or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def language_links() -> list[dict[str, Any]]:
+    """The language switch: one link per offered language to the current page."""
+    offered = g.get("languages") or INTERFACE_LANGUAGES
+    current = current_language()
+    links = []
+    for lang in offered:
+        args = request.args.to_dict()
+        args["lang"] = lang
+        query = urlencode(sorted(args.items()))
+        links.append(
+            {
+                "lang": lang,
+                "name": LANGUAGE_NAMES.get(lang, lang),
+                "href": f"{request.path}?{query}",
+                "current": lang == current,
+                "dir": text_direction(lang),
+            }
+        )
+    return links
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel and the template helpers."""
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language_context() -> dict[str, Any]:
+        lang = current_language()
+        return {
+            "lang": lang,
+            "text_dir": text_direction(lang),
+            "language_links": language_links,
+        }
