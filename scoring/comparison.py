@@ -1,0 +1,61 @@
+"""Wave comparison: the same instrument's figures in an earlier wave."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .descriptives import Moments, moments
+from .errors import IncomparableError
+from .inference import hedges_g, two_proportions, welch_t
+from .jsonsafe import num, pair, pct
+
+if TYPE_CHECKING:
+    from surveys.instrument import Scale
+
+
+def check_comparable(a: "Scale", b: "Scale") -> None:
+    """Raise :class:`IncomparableError` unless the two scale definitions
+    score the same way (items, reversed items, response range, method, key)."""
+    problems = []
+    if tuple(a.items) != tuple(b.items):
+        problems.append(f"items {list(a.items)} vs {list(b.items)}")
+    if set(a.reversed) != set(b.reversed):
+        problems.append(f"reversed items {sorted(a.reversed)} vs {sorted(b.reversed)}")
+    if (a.response_min, a.response_max) != (b.response_min, b.response_max):
+        problems.append(f"response range {a.response_min}-{a.response_max} vs {b.response_min}-{b.response_max}")
+    if a.method != b.method:
+        problems.append(f"method {a.method} vs {b.method}")
+    if dict(a.key) != dict(b.key):
+        problems.append("answer key differs")
+    if a.min_answered != b.min_answered:
+        problems.append(f"min_answered {a.min_answered} vs {b.min_answered}")
+    if problems:
+        raise IncomparableError(f"cannot compare waves: scale {a.id!r} is defined differently ({'; '.join(problems)})")
+
+
+def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict[str, Any]:
+    """Welch t test and Hedges' g (current minus previous) of two waves' scores."""
+    a, b = moments(current), moments(previous)
+    if int(a.n) < min_n or int(b.n) < min_n:
+        return {"suppressed": True, "previous": None, "diff": None, "welch": None, "hedges_g": None,
+                "hedges_g_ci95": None}
+    test = welch_t(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
+    g, lo, hi = hedges_g(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
+    return {"suppressed": False, "previous": _desc(b), "diff": num(a.mean - b.mean),
+            "welch": {"t": num(test.t), "df": num(test.df), "p": num(test.p)},
+            "hedges_g": num(g), "hedges_g_ci95": pair(lo, hi)}
+
+
+def _desc(m: Moments) -> dict[str, Any]:
+    return {"n": int(m.n), "mean": num(m.mean), "sd": num(m.sd)}
+
+
+def compare_share(k1: int, n1: int, k0: int, n0: int, min_n: int) -> dict[str, Any]:
+    """Two-proportion test (Fisher's exact test when counts are small) of the
+    current share k1/n1 against the previous k0/n0."""
+    if n1 < min_n or n0 < min_n:
+        return {"suppressed": True, "previous": None, "diff_pct": None, "test": None, "p": None}
+    t = two_proportions(k1, n1, k0, n0)
+    return {"suppressed": False, "previous": {"n": k0, "of": n0, "pct": pct(k0 / n0)},
+            "diff_pct": pct(t.diff), "test": t.test, "p": num(t.p)}

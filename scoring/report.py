@@ -1,0 +1,213 @@
+"""``score_report``: the JSON object of ``survey-engine score --format json``.
+
+The only module that knows the instrument and the dataset; everything it
+calls works on plain arrays. Every aggregate is suppressed (small cells).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence, Union
+
+import numpy as np
+
+from .cells import Breakdowns
+from .comparison import check_comparable, compare_scale, compare_share
+from .errors import IncomparableError, ScoringError
+from .jsonsafe import num, pct
+from .report_index import score_index
+from .report_scales import scale_matrix, score_scale
+from .report_shares import declared_share, item_shares, multi_answered, multi_shares, theme_cells, themes
+
+if TYPE_CHECKING:
+    from surveys.dataset import Dataset
+    from surveys.instrument import Instrument
+
+Compare = Union["Dataset", tuple["Instrument", "Dataset"], None]
+
+
+class _Wave:
+    """One dataset read against an instrument: column lookup, missing codes,
+    cached breakdowns."""
+
+    def __init__(self, instrument: "Instrument", dataset: "Dataset") -> None:
+        self.instrument = instrument
+        self.dataset = dataset
+        self.col = {c: j for j, c in enumerate(dataset.columns)}
+        self.missing_codes: dict[str, tuple[int, ...]] = {}
+        order: dict[str, list[str]] = {}
+        for item in instrument.items:
+            rs = instrument.response_scale(item)
+            if rs is not None and rs.missing_codes:
+                self.missing_codes[item.id] = tuple(rs.missing_codes)
+            if item.group and rs is not None and item.options_from != "preset":
+                order[item.group] = [o.label.get() for o in rs.options]
+        self.breakdowns = Breakdowns(dataset.groups, dataset.n, order)
+
+    def has(self, column: str) -> bool:
+        return column in self.col
+
+    def column(self, item_id: str) -> np.ndarray:
+        x = self.dataset.matrix[:, self.col[item_id]]
+        codes = self.missing_codes.get(item_id)
+        if codes:
+            x = np.where(np.isin(x, np.asarray(codes, dtype=np.float64)), np.nan, x)
+        return x
+
+    def multi_block(self, item_id: str, codes: Sequence[int]) -> np.ndarray | None:
+        names = [f"{item_id}_{c}" for c in codes]
+        if not all(n in self.col for n in names):
+            return None
+        return self.dataset.matrix[:, [self.col[n] for n in names]]
+
+    def scale_items(self, scale) -> np.ndarray:
+        missing = [i for i in scale.items if i not in self.col]
+        if missing:
+            raise ScoringError(f"scale {scale.id!r}: the data has no column for {', '.join(missing)}")
+        return scale_matrix(self.dataset.matrix, self.col, scale.items, self.missing_codes)
+
+
+def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str] = (),
+                 compare: Compare = None) -> dict[str, Any]:
+    """Score ``dataset`` against ``instrument``: the JSON object of DESIGN.md.
+
+    ``by`` names one or two group columns (two give the cross breakdown).
+    ``compare`` is an earlier wave of the same instrument (a Dataset, or an
+    (instrument, Dataset) pair when the instrument version differs); raises
+    :class:`IncomparableError` when a scale is defined differently.
+    """
+    by = tuple(by)
+    wave = _Wave(instrument, dataset)
+    min_n = int(instrument.suppression_min_n)
+    cells = wave.breakdowns.cells(by) if by else None
+    area_cells = cells
+    if area_cells is None and wave.breakdowns.has("area"):
+        area_cells = wave.breakdowns.cells(("area",))
+
+    previous = _previous_wave(instrument, compare)
+
+    report: dict[str, Any] = {
+        "instrument": {"id": instrument.id, "version": instrument.version, "sha256": instrument.sha256},
+        "n_respondents": dataset.n,
+        "suppression_min_n": min_n,
+        "by": list(by),
+        "scales": {},
+        "shares": {},
+        "declared_shares": {},
+        "indices": {},
+        "themes": {},
+    }
+    comparison: dict[str, Any] = {"n_respondents": previous.dataset.n, "scales": {}, "declared_shares": {},
+                                  "indices": {}, "themes": {}} if previous else {}
+
+    for scale in instrument.scales.values():
+        entry, scores = score_scale(scale, wave.scale_items(scale), cells, min_n)
+        report["scales"][scale.id] = entry
+        if previous is not None:
+            prev_scale = previous.instrument.scales.get(scale.id)
+            if prev_scale is None:
+                raise IncomparableError(f"cannot compare waves: scale {scale.id!r} is missing from the earlier wave")
+            check_comparable(scale, prev_scale)
+            try:
+                _, prev_scores = score_scale(prev_scale, previous.scale_items(prev_scale), None, min_n)
+            except ScoringError as exc:
+                raise IncomparableError(f"cannot compare waves: {exc}") from None
+            comparison["scales"][scale.id] = compare_scale(scores, prev_scores, min_n)
+
+    for item in instrument.items:
+        rs = instrument.response_scale(item)
+        if rs is None or item.group:
+            continue
+        codes = list(rs.codes)
+        if item.kind == "single" and wave.has(item.id):
+            report["shares"][item.id] = item_shares(wave.dataset.matrix[:, wave.col[item.id]], codes, min_n)
+        elif item.kind == "multi":
+            block = wave.multi_block(item.id, codes)
+            if block is None:
+                continue
+            report["shares"][item.id] = multi_shares(block, codes, min_n)
+            if area_cells is not None:
+                report["themes"][item.id] = {"by": list(area_cells.columns),
+                                             "groups": themes(block, codes, area_cells, min_n)}
+                if previous is not None:
+                    comparison["themes"][item.id] = _theme_change(wave, previous, item.id, codes, area_cells,
+                                                                  report["themes"][item.id], min_n)
+
+    for share in instrument.shares.values():
+        if not wave.has(share.item):
+            continue
+        x = wave.column(share.item)
+        report["declared_shares"][share.id] = declared_share(share, x, cells, min_n)
+        if previous is not None and previous.has(share.item):
+            y = previous.column(share.item)
+            hit = np.asarray(share.codes, dtype=np.float64)
+            comparison["declared_shares"][share.id] = compare_share(
+                int(np.isin(x, hit).sum()), int((~np.isnan(x)).sum()),
+                int(np.isin(y, hit).sum()), int((~np.isnan(y)).sum()), min_n)
+
+    for index in instrument.indices.values():
+        items = [v.item for v in index.variables]
+        if not all(wave.has(i) for i in items):
+            continue
+        X = np.column_stack([wave.column(i) for i in items])
+        report["indices"][index.id] = score_index(index, X, area_cells, min_n)
+        if previous is not None and all(previous.has(i) for i in items):
+            prev_cells = previous.breakdowns.cells(area_cells.columns) if area_cells is not None else None
+            Y = np.column_stack([previous.column(i) for i in items])
+            comparison["indices"][index.id] = _index_change(report["indices"][index.id],
+                                                            score_index(index, Y, prev_cells, min_n))
+    if previous is not None:
+        report["comparison"] = comparison
+    return report
+
+
+def _previous_wave(instrument: "Instrument", compare: Compare) -> _Wave | None:
+    if compare is None:
+        return None
+    if isinstance(compare, tuple):
+        prev_instrument, prev_dataset = compare
+        if prev_instrument.id != instrument.id:
+            raise IncomparableError(f"cannot compare waves of different instruments "
+                                    f"({instrument.id!r} and {prev_instrument.id!r})")
+    else:
+        prev_instrument, prev_dataset = instrument, compare
+    return _Wave(prev_instrument, prev_dataset)
+
+
+def _theme_change(wave: _Wave, previous: _Wave, item_id: str, codes, cells, current: dict, min_n: int) -> dict:
+    """Per cell (area): the previous wave's share naming each theme and the change."""
+    block = previous.multi_block(item_id, codes)
+    if block is None or not all(previous.breakdowns.has(c) for c in cells.columns):
+        return {"by": list(cells.columns), "groups": []}
+    prev_cells = previous.breakdowns.cells(cells.columns)
+    n, named, hidden = theme_cells(block, codes, prev_cells, min_n)
+    prev = {labels: g for g, labels in enumerate(prev_cells.labels)}
+    out = []
+    for cur in current["groups"]:
+        key = tuple(cur["by"][c] for c in cells.columns)
+        g = prev.get(key)
+        if cur["suppressed"] or g is None or hidden[g]:
+            out.append({"by": cur["by"], "suppressed": True, "previous_n": None, "change_pct": None})
+            continue
+        change = {}
+        for j, c in enumerate(codes):
+            before = named[g, j] / n[g]
+            change[str(c)] = {"previous_pct": pct(before),
+                              "change_pct": num(cur["shares"][str(c)]["pct"] - 100.0 * before)}
+        out.append({"by": cur["by"], "suppressed": False, "previous_n": int(n[g]), "change_pct": change})
+    return {"by": list(cells.columns), "groups": out}
+
+
+def _index_change(current: dict, previous: dict) -> dict:
+    """The previous wave's index overall and per cell, and the change."""
+    def diff(a, b):
+        return None if a is None or b is None else a - b
+
+    prev_groups = {tuple(sorted(g["by"].items())): g for g in previous.get("groups", [])}
+    groups = []
+    for g in current.get("groups", []):
+        p = prev_groups.get(tuple(sorted(g["by"].items())))
+        before = None if p is None or p["suppressed"] else p["index"]
+        now = None if g["suppressed"] else g["index"]
+        groups.append({"by": g["by"], "previous": before, "change": diff(now, before)})
+    return {"previous": previous["overall"]["index"],
+            "change": diff(current["overall"]["index"], previous["overall"]["index"]),
+            "groups": groups}

@@ -1,0 +1,172 @@
+"""The ``scales`` section of the report: one scale, overall and per cell."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .descriptives import Moments, grouped_moments, moments, t_interval
+from .groups import Cells, group_vs_rest
+from .inference import one_sample_t, progress_to_target
+from .jsonsafe import count, num, pair
+from .reliability import alpha_from_covariance, grouped_alpha, listwise_covariance
+from .scales import ItemBlock, scale_scores_from_block
+from .suppression import suppress
+
+if TYPE_CHECKING:
+    from surveys.instrument import Scale
+
+
+def scale_matrix(matrix: np.ndarray, col_index: dict[str, int], items, missing_codes: dict[str, tuple]) -> np.ndarray:
+    """respondents x items copy of the scale's columns, with each item's
+    "no answer" codes (e.g. 9 = vet inte) set to NaN."""
+    X = matrix[:, [col_index[i] for i in items]]
+    for j, item in enumerate(items):
+        codes = missing_codes.get(item)
+        if codes:
+            col = X[:, j]
+            col[np.isin(col, np.asarray(codes, dtype=np.float64))] = np.nan
+    return X
+
+
+def _pooled(m: Moments) -> Moments:
+    """Moments of the union of the cells (respondents with every group label)."""
+    n = np.asarray(m.n, dtype=np.float64)
+    N = n.sum()
+    if N == 0:
+        return Moments(np.int64(0), np.float64(np.nan), np.float64(np.nan))
+    means = np.where(n > 0, m.mean, 0.0)
+    M = (n * means).sum() / N
+    ss = np.where(n > 0, m.ss, 0.0).sum() + (n * (means - M) ** 2).sum()
+    return Moments(np.int64(N), np.float64(M), np.float64(ss))
+
+
+def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) -> tuple[dict[str, Any], np.ndarray]:
+    """The report entry for one scale and the per-respondent scores.
+
+    ``X`` (respondents x the scale's items, NaN = not answered) is owned by
+    this function and overwritten.
+    """
+    k = X.shape[1]
+    if scale.method == "correct":
+        key = np.array([float(scale.key.get(i, np.nan)) for i in scale.items])
+        answered_raw = ~np.isnan(X)
+        X = np.where(answered_raw, (X == key).astype(np.float64), np.nan)
+        lo, hi = 0.0, 1.0
+        rev = np.zeros(k, dtype=bool)
+    else:
+        lo, hi = float(scale.response_min), float(scale.response_max)
+        rev = np.array([i in scale.reversed for i in scale.items], dtype=bool)
+    block = ItemBlock.from_matrix(X, copy=False)
+    if scale.method == "correct":
+        # number correct, not prorated: an unanswered item counts as not correct
+        enough = block.answered() >= max(int(scale.min_answered), 1)
+        scores = np.where(enough, block.values.sum(axis=1), np.nan)
+    else:
+        scores = scale_scores_from_block(block, rev, lo, hi, scale.min_answered, scale.method)
+    signs = np.where(rev, -1.0, 1.0)
+    complete = ~block.missing.any(axis=1)
+
+    m = moments(scores)
+    C, n_list = listwise_covariance(block.values, complete, signs)
+    rel = alpha_from_covariance(C, n_list)
+    shown = int(m.n) >= min_n
+    overall = _figures(m, rel.alpha if n_list >= min_n else np.nan, shown)
+    overall["alpha_n"] = int(n_list) if shown else None
+    overall["suppressed"] = not shown
+    overall["baseline"] = _baseline(scale, m) if shown else None
+    overall["target"] = _target(scale, m) if shown else None
+
+    entry: dict[str, Any] = {
+        "label": dict(scale.label.values),
+        "method": scale.method,
+        "items": list(scale.items),
+        "reversed": list(scale.reversed),
+        "min_answered": int(scale.min_answered),
+        "range": [0, k] if scale.method == "correct" else [lo, hi],
+        "overall": overall,
+        "item_stats": _item_stats(scale, block, lo, hi, rel, shown),
+        "groups": [],
+    }
+    if cells is not None:
+        entry["groups"] = _group_cells(cells, scores, block, complete, signs, min_n)
+    return entry, scores
+
+
+def _figures(m: Moments, alpha: float, shown: bool) -> dict[str, Any]:
+    if not shown:
+        return {"n": None, "mean": None, "sd": None, "ci95": None, "alpha": None}
+    lo, hi = t_interval(m.mean, m.sd, m.n)
+    return {"n": int(m.n), "mean": num(m.mean), "sd": num(m.sd), "ci95": pair(lo, hi), "alpha": num(alpha)}
+
+
+def _baseline(scale: "Scale", m: Moments) -> dict[str, Any] | None:
+    if scale.baseline is None:
+        return None
+    b = scale.baseline
+    diff, test, d = one_sample_t(m.mean, m.sd, m.n, b.value)
+    return {"value": b.value, "year": b.year, "assumption": b.assumption, "diff": num(diff), "t": num(test.t),
+            "df": num(test.df), "p": num(test.p), "cohens_d": num(d)}
+
+
+def _target(scale: "Scale", m: Moments) -> dict[str, Any] | None:
+    if scale.target is None:
+        return None
+    base = scale.baseline.value if scale.baseline else None
+    progress = None if base is None else num(progress_to_target(m.mean, base, scale.target.value))
+    return {"value": scale.target.value, "year": scale.target.year, "progress": progress}
+
+
+def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, shown: bool) -> list[dict[str, Any]]:
+    """Per item: n, mean, SD and the answer distribution (from one bincount
+    per item), with the corrected item-total r and alpha if deleted."""
+    out = []
+    n_missing = block.missing.sum(axis=0)
+    codes = np.arange(int(lo), int(hi) + 1)
+    for j, item in enumerate(scale.items):
+        ints = block.values[:, j].astype(np.int64)
+        if ints.size and (ints.min() < 0):
+            counts = np.array([(block.values[:, j] == c).sum() for c in codes])
+            counts[codes == 0] -= n_missing[j]
+        else:
+            full = np.bincount(ints, minlength=int(hi) + 1)
+            full[0] -= n_missing[j]
+            counts = full[codes]
+        n = int(counts.sum())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = (counts * codes).sum() / n
+            sd = np.sqrt((counts * (codes - mean) ** 2).sum() / (n - 1)) if n > 1 else np.nan
+        row: dict[str, Any] = {"item": item, "reversed": item in scale.reversed, "n": n if shown else None,
+                               "mean": num(mean) if shown else None, "sd": num(sd) if shown else None,
+                               "r_drop": num(rel.r_drop[j]) if shown else None,
+                               "alpha_if_deleted": num(rel.alpha_if_deleted[j]) if shown else None}
+        if scale.method == "correct":
+            row["pct_correct"] = num(100.0 * mean) if shown else None
+        else:
+            row["distribution"] = {str(int(c)): int(v) for c, v in zip(codes, counts)} if shown else None
+        out.append(row)
+    return out
+
+
+def _group_cells(cells: Cells, scores: np.ndarray, block: ItemBlock, complete: np.ndarray,
+                 signs: np.ndarray, min_n: int) -> list[dict[str, Any]]:
+    size = cells.size
+    gm = grouped_moments(scores, cells.codes, size)
+    hidden = suppress(gm.n, min_n, cells.constraints())
+    sd = gm.sd
+    lo, hi = t_interval(gm.mean, sd, gm.n)
+    alphas, alpha_n = grouped_alpha(block.values, complete, cells.codes, size, signs)
+    rest = group_vs_rest(gm, _pooled(gm), eligible=~hidden)
+    out = []
+    for g, labels in enumerate(cells.labels):
+        by = dict(zip(cells.columns, labels))
+        if hidden[g]:
+            out.append({"by": by, "suppressed": True, "n": None, "mean": None, "sd": None, "ci95": None,
+                        "alpha": None, "vs_rest": None})
+            continue
+        out.append({"by": by, "suppressed": False, "n": count(gm.n[g]), "mean": num(gm.mean[g]), "sd": num(sd[g]),
+                    "ci95": pair(lo[g], hi[g]),
+                    "alpha": num(alphas[g]) if alpha_n[g] >= min_n else None,
+                    "vs_rest": {"t": num(rest.test.t[g]), "df": num(rest.test.df[g]), "p": num(rest.test.p[g]),
+                                "p_holm": num(rest.p_holm[g])}})
+    return out
