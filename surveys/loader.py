@@ -94,7 +94,8 @@ class _LineLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node, deep=True)
                 line = key_node.start_mark.line + 1
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    self.problems.append((line, path, f"key {key!r} must be a plain name"))
+                    hint = " (quote it: YAML reads yes/no/on/off as true/false)" if isinstance(key, bool) else ""
+                    self.problems.append((line, path, f"key {key!r} must be a plain name{hint}"))
                     continue
                 key = str(key)
                 if key in result:
@@ -120,7 +121,9 @@ def _parse(text: str, file: str) -> tuple[Any, dict[FieldPath, int]]:
         line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
         if exc.context:
-            what = f"{what} ({exc.context})"
+            where = exc.context_mark
+            started = f" started on line {where.line + 1}" if where and mark and where.line != mark.line else ""
+            what = f"{what} ({exc.context}{started})"
         raise InstrumentError([ValidationMessage(file, line, "(yaml)", f"YAML syntax error: {what}")]) from None
     except yaml.YAMLError as exc:
         raise InstrumentError([ValidationMessage(file, 1, "(yaml)", f"YAML error: {exc}")]) from None

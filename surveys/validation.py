@@ -89,7 +89,7 @@ class _Checker:
             if not str(text.get(REQUIRED_LANGUAGE, "")).strip():
                 self.add(path, f"missing Swedish text ({REQUIRED_LANGUAGE})")
             for lang in text:
-                if lang not in langs:
+                if lang not in langs and lang != REQUIRED_LANGUAGE:
                     self.add(path + (lang,), f"language '{lang}' is not declared in languages")
 
     # -- response scales -----------------------------------------------------
