@@ -57,8 +57,9 @@ def from_records(instrument: "Instrument", records: Iterable[Mapping[str, Any]],
     """A Dataset from stored answers (``Store.wave_records``).
 
     Each record maps item id -> code (int), text (str) or chosen codes
-    (list[int], ``multi``), plus group values and other keys (e.g. the
-    submission day), which become group label columns. Group items given as
+    (list[int], ``multi``), plus ``"groups"`` (group name -> label, e.g. a
+    code's ``class`` tag) and other keys (e.g. ``submitted_on``), which become
+    group label columns. Group items given as
     codes are turned into their labels; a preset group (the wave's school
     list) maps code k to ``presets[group][k - 1]`` when ``presets`` is given.
     """
@@ -79,6 +80,11 @@ def from_records(instrument: "Instrument", records: Iterable[Mapping[str, Any]],
     for r, record in enumerate(records):
         for key, value in record.items():
             item = items.get(key)
+            if key == "groups" and item is None and isinstance(value, Mapping):
+                for name, label in value.items():
+                    if label is not None and label != "":
+                        group_cols.setdefault(name, [""] * len(records))[r] = str(label)
+                continue
             if item is None:
                 if key.endswith("_other") and key[: -len("_other")] in multi_codes:
                     texts.setdefault(key, [None] * len(records))[r] = _text(value)
@@ -95,8 +101,9 @@ def from_records(instrument: "Instrument", records: Iterable[Mapping[str, Any]],
                     matrix[r, col_index[f"{key}_{code}"]] = 1.0 if code in chosen else 0.0
             else:
                 if item.group:
-                    group_cols.setdefault(item.group, [""] * len(records))[r] = \
-                        _group_label(instrument, item, value, presets)
+                    column = group_cols.setdefault(item.group, [""] * len(records))
+                    if not column[r]:  # a label from "groups" wins
+                        column[r] = _group_label(instrument, item, value, presets)
                 try:
                     matrix[r, col_index[key]] = float(value)
                 except (TypeError, ValueError):
