@@ -748,7 +748,10 @@ class Store:
         """Insert already-submitted responses (an earlier wave, demo data) in
         one transaction; returns how many. Records have the shape of
         :meth:`wave_records` (``groups`` and ``submitted_on`` optional; a
-        ``submitted_on`` may be a date or ``YYYY-MM-DD``). Every value is
+        ``submitted_on`` may be a date or ``YYYY-MM-DD``). A group item may be
+        given by its label (stored as its code when the label is one of its
+        options or presets, else kept as a group label); other keys that are
+        not items become group labels (e.g. ``class``). Every item value is
         checked against the instrument; if any record is invalid,
         :class:`InvalidRecords` lists every problem and nothing is stored."""
         survey = self.survey(slug)
@@ -768,24 +771,36 @@ class Store:
             if not isinstance(groups, Mapping):
                 errors.append(f"record {n}: groups must be a mapping")
                 continue
+            group_values = {str(k): str(v) for k, v in groups.items() if v not in (None, "")}
             responses.append(
                 dict(
                     id=rid,
                     survey_id=survey.id,
                     status="submitted",
-                    group_values={str(k): str(v) for k, v in groups.items()},
+                    group_values=group_values,
                     started_on=day,
                     submitted_on=day,
                 )
             )
             for key, value in record.items():
-                if key in ("groups", "submitted_on"):
+                if key in ("groups", "submitted_on") or value is None or value == "":
                     continue
-                if key not in fields:
-                    errors.append(f"record {n}: item '{key}': not an item of {instrument.id}")
+                item = fields.get(key)
+                if item is not None and item.group and isinstance(value, str):
+                    # a group given by its label: its code when the label is known
+                    code = _tag_code(instrument, item, survey.presets, {item.group: value})
+                    if code is None:
+                        group_values.setdefault(item.group, value.strip())
+                        continue
+                    value = code
+                if item is None:
+                    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                        group_values.setdefault(key, str(value))  # an extra column, e.g. class
+                    else:
+                        errors.append(f"record {n}: '{key}': not an item of {instrument.id}")
                     continue
                 try:
-                    answers.extend(_answer_rows(rid, key, fields[key], value, survey.presets, instrument))
+                    answers.extend(_answer_rows(rid, key, item, value, survey.presets, instrument))
                 except InvalidAnswer as exc:
                     errors.append(f"record {n}: {exc}")
         if errors:
@@ -844,10 +859,12 @@ def _other_field(instrument: Instrument, item: Item) -> str | None:
 def _page_fields(instrument: Instrument, page: Page) -> dict[str, Item]:
     """Field id -> item for one page (``<id>_other`` maps to its multi item)."""
     fields: dict[str, Item] = {}
+    declared = {i.id for i in instrument.items}
     for item in page.items:
         fields[item.id] = item
         other = _other_field(instrument, item)
-        if other and other not in fields:
+        # an implicit "other" text field, unless the instrument declares it as an item
+        if other and other not in declared:
             fields[other] = item
     return fields
 

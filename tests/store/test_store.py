@@ -312,17 +312,38 @@ def test_import_responses_bulk_and_all_or_nothing(store) -> None:
         for i in range(50)
     ]
     assert store.import_responses("tiny-2024", good) == 50
-    bad = good[:3] + [{"use": 7}, {"nonsense": 1}, {"submitted_on": "20 maj"}]
+    bad = good[:3] + [{"use": 7}, {"nonsense": [1]}, {"submitted_on": "20 maj"}, {"grade": 0}]
     with pytest.raises(st.InvalidRecords) as err:
         store.import_responses("tiny-2024", bad)
     assert err.value.errors == [
         "record 4: item 'use': 7 is not one of its response codes",
-        "record 5: item 'nonsense': not an item of tiny",
+        "record 5: 'nonsense': not an item of tiny",
         "record 6: submitted_on: Invalid isoformat string: '20 maj'",
+        "record 7: item 'grade': 0 is not one of its response codes",
     ]
+    assert str(err.value) == "record 4: item 'use': 7 is not one of its response codes (and 3 more)"
     records = store.wave_records("tiny-2024")
     assert len(records) == 50  # nothing of the bad batch
     assert {r["submitted_on"] for r in records} == {dt.date(2014, 5, 20)}
     assert sum(r["groups"]["school"] == "Skolan A" for r in records) == 17
     with store.engine.connect() as conn:
         assert conn.scalar(select(Answer.id).where(Answer.item_id == "nonsense")) is None
+
+
+def test_import_accepts_group_labels_and_extra_columns(store) -> None:
+    make_survey(store)
+    rows = [
+        {"school": "skolan c", "grade": "gy 2", "class": "9A", "use": 1},  # labels, any case
+        {"school": "Gamla skolan", "gender": 2, "year": 2014},  # not in the wave's list
+        {"groups": {"area": "Årby"}, "att01": 3},
+    ]
+    assert store.import_responses("tiny-2024", rows) == 3
+    by_use = {r.get("use", r.get("att01")): r for r in store.wave_records("tiny-2024")}
+    first = by_use[1]
+    assert (first["school"], first["grade"]) == (3, 3)
+    assert first["groups"] == {"school": "Skolan C", "grade": "gy 2", "class": "9A"}
+    recs = store.wave_records("tiny-2024")
+    old = next(r for r in recs if r.get("gender") == 2)
+    assert "school" not in old
+    assert old["groups"] == {"school": "Gamla skolan", "gender": "pojke", "year": "2014"}
+    assert next(r for r in recs if r.get("att01") == 3)["groups"] == {"area": "Årby"}
