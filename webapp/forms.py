@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -102,7 +103,7 @@ def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, d
             validators = [RequiredChoice(_l("Choose one of the options."))] if item.required else [Optional()]
             attrs[item.id] = RadioField(
                 label,
-                choices=[(o.code, o.label.get(lang)) for o in q.options],
+                choices=[SelectChoice(o.code, o.label.get(lang)) for o in q.options],
                 coerce=int,
                 validators=validators,
                 validate_choice=False,
@@ -111,7 +112,7 @@ def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, d
             validators = [RequiredChoice(_l("Choose at least one option."))] if item.required else [Optional()]
             attrs[item.id] = MultiCheckboxField(
                 label,
-                choices=[(o.code, o.label.get(lang)) for o in q.options],
+                choices=[SelectChoice(o.code, o.label.get(lang)) for o in q.options],
                 coerce=int,
                 validators=validators,
             )
@@ -125,10 +126,7 @@ def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, d
             validators = [InputRequired(_l("Write a number."))] if item.required else [Optional()]
             if lo is not None or hi is not None:
                 validators.append(NumberRange(min=lo, max=hi, message=_number_message(lo, hi)))
-            attrs[item.id] = IntegerField(
-                label, validators=validators, render_kw={"inputmode": "numeric"}
-            )
-            attrs[item.id].kwargs.setdefault("render_kw", {})
+            attrs[item.id] = IntegerField(label, validators=validators)
         else:  # text
             length = Length(max=item.max_length, message=_l("Write at most %(max)d characters."))
             validators = [InputRequired(_l("Write an answer.")), length] if item.required else [Optional(), length]
