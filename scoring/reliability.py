@@ -74,30 +74,68 @@ def cronbach_alpha(X: np.ndarray, reversed_mask: np.ndarray | None = None) -> Re
     return alpha_from_covariance(C, n)
 
 
-def grouped_alpha(values: np.ndarray, complete: np.ndarray, codes: np.ndarray, n_groups: int,
-                  signs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Raw alpha per group over the listwise-complete rows: (alpha, n) arrays.
+@dataclass(frozen=True)
+class CrossProducts:
+    """Per group: row count, column sums and cross-product matrix of the
+    rows, after subtracting a common shift (which leaves covariances alone
+    and keeps the sums small). The last group holds rows without a group."""
 
-    The complete rows are sorted by group once, so each group is a
-    contiguous slice; the loop runs over groups, not respondents.
+    n: np.ndarray  # (G + 1,)
+    sums: np.ndarray  # (G + 1, k)
+    products: np.ndarray  # (G + 1, k, k)
+
+    def covariance(self, g: int | None = None) -> tuple[np.ndarray, int]:
+        """Covariance (n - 1) of group ``g``, or of all rows when None."""
+        if g is None:
+            n, s, p = int(self.n.sum()), self.sums.sum(axis=0), self.products.sum(axis=0)
+        else:
+            n, s, p = int(self.n[g]), self.sums[g], self.products[g]
+        if n < 2:
+            k = self.sums.shape[1]
+            return np.full((k, k), np.nan), n
+        return (p - np.outer(s, s) / n) / (n - 1), n
+
+
+def cross_products(values: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> CrossProducts:
+    """Group-wise sums and cross products of ``values[rows]``.
+
+    The selected rows are gathered once in group order (a stable sort of
+    the small integer codes), so each group is a contiguous slice and the
+    loop runs over groups, not respondents.
     """
     k = values.shape[1]
-    sel = complete & (codes >= 0)
-    c = codes[sel]
-    order = np.argsort(c, kind="stable")
-    L = values[sel][order]
-    L -= L.mean(axis=0)  # centring once keeps the cross products small
-    counts = np.bincount(c, minlength=n_groups)
-    ends = np.cumsum(counts)
-    alphas = np.full(n_groups, np.nan)
-    s = np.ones(k) if signs is None else np.asarray(signs, dtype=np.float64)
-    for g in range(n_groups):
-        m = counts[g]
-        if m < 2:
+    c = codes[rows]
+    c = np.where(c >= 0, c, n_groups)
+    c = c.astype(np.int16 if n_groups < 2**15 - 1 else np.int64)  # int16: radix sort
+    idx = np.flatnonzero(rows)[np.argsort(c, kind="stable")]
+    L = np.take(values, idx, axis=0)  # np.take gathers rows much faster than values[idx]
+    if L.shape[0]:
+        L -= L[0].copy()  # a shift by one data row keeps the figures near zero
+    n = np.bincount(c, minlength=n_groups + 1)
+    ends = np.cumsum(n)
+    sums = np.zeros((n_groups + 1, k))
+    prods = np.zeros((n_groups + 1, k, k))
+    ones = np.ones(0)
+    for g in range(n_groups + 1):
+        if n[g] == 0:
             continue
-        block = L[ends[g] - m:ends[g]]
-        sums = block.sum(axis=0)
-        C = (block.T @ block - np.outer(sums, sums) / m) / (m - 1)
-        C *= np.outer(s, s)
-        alphas[g] = _alpha(k, np.trace(C), C.sum())
-    return alphas, counts
+        blk = L[ends[g] - n[g]:ends[g]]
+        if ones.size != blk.shape[0]:
+            ones = np.ones(blk.shape[0])
+        sums[g] = ones @ blk
+        prods[g] = blk.T @ blk
+    return CrossProducts(n, sums, prods)
+
+
+def grouped_alpha(cp: CrossProducts, n_groups: int, signs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Raw alpha per group (NaN where fewer than 2 rows): (alpha, n)."""
+    k = cp.sums.shape[1]
+    s = np.ones(k) if signs is None else np.asarray(signs, dtype=np.float64)
+    flip = np.outer(s, s)
+    alphas = np.full(n_groups, np.nan)
+    for g in range(n_groups):
+        C, m = cp.covariance(g)
+        if m >= 2:
+            C = C * flip
+            alphas[g] = _alpha(k, np.trace(C), C.sum())
+    return alphas, cp.n[:n_groups]

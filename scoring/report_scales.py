@@ -9,7 +9,7 @@ from .descriptives import Moments, grouped_moments, moments, t_interval
 from .groups import Cells, group_vs_rest
 from .inference import one_sample_t, progress_to_target
 from .jsonsafe import count, num, pair
-from .reliability import alpha_from_covariance, grouped_alpha, listwise_covariance
+from .reliability import CrossProducts, alpha_from_covariance, cross_products, grouped_alpha
 from .scales import ItemBlock, scale_scores_from_block
 from .suppression import suppress
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def scale_matrix(matrix: np.ndarray, col_index: dict[str, int], items, missing_codes: dict[str, tuple]) -> np.ndarray:
     """respondents x items copy of the scale's columns, with each item's
     "no answer" codes (e.g. 9 = vet inte) set to NaN."""
-    X = matrix[:, [col_index[i] for i in items]]
+    X = np.take(matrix, [col_index[i] for i in items], axis=1)
     for j, item in enumerate(items):
         codes = missing_codes.get(item)
         if codes:
@@ -66,10 +66,12 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         scores = scale_scores_from_block(block, rev, lo, hi, scale.min_answered, scale.method)
     signs = np.where(rev, -1.0, 1.0)
     complete = ~block.missing.any(axis=1)
+    codes = cells.codes if cells is not None else np.zeros(scores.size, dtype=np.int64)
+    cp = cross_products(block.values, complete, codes, cells.size if cells is not None else 1)
 
     m = moments(scores)
-    C, n_list = listwise_covariance(block.values, complete, signs)
-    rel = alpha_from_covariance(C, n_list)
+    C, n_list = cp.covariance()
+    rel = alpha_from_covariance(C * np.outer(signs, signs), n_list)
     shown = int(m.n) >= min_n
     overall = _figures(m, rel.alpha if n_list >= min_n else np.nan, shown)
     overall["alpha_n"] = int(n_list) if shown else None
@@ -89,7 +91,7 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         "groups": [],
     }
     if cells is not None:
-        entry["groups"] = _group_cells(cells, scores, block, complete, signs, min_n)
+        entry["groups"] = _group_cells(cells, scores, cp, signs, min_n)
     return entry, scores
 
 
@@ -148,14 +150,14 @@ def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, sho
     return out
 
 
-def _group_cells(cells: Cells, scores: np.ndarray, block: ItemBlock, complete: np.ndarray,
-                 signs: np.ndarray, min_n: int) -> list[dict[str, Any]]:
+def _group_cells(cells: Cells, scores: np.ndarray, cp: CrossProducts, signs: np.ndarray,
+                 min_n: int) -> list[dict[str, Any]]:
     size = cells.size
     gm = grouped_moments(scores, cells.codes, size)
     hidden = suppress(gm.n, min_n, cells.constraints())
     sd = gm.sd
     lo, hi = t_interval(gm.mean, sd, gm.n)
-    alphas, alpha_n = grouped_alpha(block.values, complete, cells.codes, size, signs)
+    alphas, alpha_n = grouped_alpha(cp, size, signs)
     rest = group_vs_rest(gm, _pooled(gm), eligible=~hidden)
     out = []
     for g, labels in enumerate(cells.labels):
