@@ -155,3 +155,15 @@ def test_text_falls_back_to_swedish(all_instruments) -> None:
     item = all_instruments["cannabis-attityd"].item("use")
     assert item.text.get("en") == "Have you ever used cannabis?"
     assert item.text.get("so") == item.text.get("sv") == "Har du någon gång använt cannabis?"
+
+
+def test_schema_is_valid_and_bundled_files_obey_it() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "instruments" / "instrument.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "instruments").glob("*.yaml")):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == []
+    assert not validator.is_valid({"id": "x", "version": "1", "title": {"sv": "x"}, "languages": ["sv"],
+                                   "response_scales": {}, "pages": []})
