@@ -694,54 +694,46 @@ class Store:
         return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()}}
 
     def wave_records(self, slug: str) -> list[dict[str, Any]]:
-        """The submitted responses of a wave, one dict each, in one query.
+        """The submitted responses of a wave, one dict each (one query for
+        the responses, one for all their answers: never one per response).
 
         Each record maps item ids to values as :meth:`answers` does, plus
         ``"groups"``: group name -> label (group items' answers, else the
         code's tags, e.g. ``class``), and ``"submitted_on"``: a ``date``."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
-            rows = conn.execute(
-                select(
-                    Response.id,
-                    Response.submitted_on,
-                    Response.group_values,
-                    Answer.item_id,
-                    Answer.multi,
-                    Answer.code,
-                    Answer.text,
-                )
-                .outerjoin(Answer, Answer.response_id == Response.id)
-                .where(Response.survey_id == survey.id, Response.status == "submitted")
-                .order_by(Response.submitted_on, Response.id, Answer.item_id, Answer.position)
+            submitted = and_(Response.survey_id == survey.id, Response.status == "submitted")
+            responses = conn.execute(
+                select(Response.id, Response.submitted_on, Response.group_values)
+                .where(submitted)
+                .order_by(Response.submitted_on, Response.id)
             ).all()
+            answer_rows = conn.execute(
+                select(Answer.response_id, Answer.item_id, Answer.multi, Answer.code, Answer.text)
+                .join(Response, Response.id == Answer.response_id)
+                .where(submitted)
+                .order_by(Answer.response_id, Answer.item_id, Answer.position)
+            ).tuples()
+            by_response: dict[str, dict[str, Any]] = defaultdict(dict)
+            for rid, item_id, multi, code, text in answer_rows:
+                value = code if code is not None else text
+                if multi:
+                    by_response[rid].setdefault(item_id, []).append(value)
+                else:
+                    by_response[rid][item_id] = value
         instrument = self.instrument(survey.instrument_sha256)
-        group_items = {i.id: i for i in instrument.group_items}
+        group_items = [(i.id, i.group or i.id, i) for i in instrument.group_items]
         records: list[dict[str, Any]] = []
-        current: str | None = None
-        pending: list[Any] = []
-
-        def flush() -> None:
-            if not pending:
-                return
-            first = pending[0]
-            answered = [r for r in pending if r.item_id is not None]
-            record: dict[str, Any] = _collect(answered)
-            groups = {str(k): str(v) for k, v in (first.group_values or {}).items()}
-            for item_id, item in group_items.items():
-                if isinstance(record.get(item_id), int):
-                    groups[item.group or item_id] = _code_label(instrument, item, survey.presets, record[item_id])
+        for rid, submitted_on, group_values in responses:
+            record = by_response.get(rid, {})
+            groups = {str(k): str(v) for k, v in (group_values or {}).items()}
+            for item_id, group, item in group_items:
+                code = record.get(item_id)
+                if isinstance(code, int):
+                    groups[group] = _code_label(instrument, item, survey.presets, code)
             record["groups"] = groups
-            record["submitted_on"] = first.submitted_on
+            record["submitted_on"] = submitted_on
             records.append(record)
-
-        for row in rows:
-            if row.id != current:
-                flush()
-                pending = []
-                current = row.id
-            pending.append(row)
-        flush()
         return records
 
     def import_responses(self, slug: str, records: Iterable[Mapping[str, Any]]) -> int:
@@ -808,8 +800,11 @@ class Store:
         with self._write() as conn:
             for chunk in _chunks(responses, 2000):
                 conn.execute(insert(Response), chunk)
-            for chunk in _chunks(answers, 5000):
-                conn.execute(insert(Answer), chunk)
+            if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+                _copy_answers(conn, answers)
+            else:
+                for chunk in _chunks(answers, 5000):
+                    conn.execute(insert(Answer), chunk)
         return len(responses)
 
 
@@ -817,6 +812,18 @@ class Store:
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+def _copy_answers(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Bulk-load answer rows with PostgreSQL COPY (inside the open transaction)."""
+    columns = ("response_id", "item_id", "position", "multi", "code", "text")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY answers ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
+    finally:
+        cursor.close()
 
 
 def _as_date(value: Any) -> dt.date:
