@@ -65,6 +65,7 @@ class Browser:
         self.html = ""
         self.status = 0
         self.location = ""
+        self._token = ""
 
     def get(self, path: str, follow: bool = True):
         response = self.client.get(path, headers={"User-Agent": self.USER_AGENT}, follow_redirects=follow)
@@ -86,11 +87,13 @@ class Browser:
         self.html = response.get_data(as_text=True)
         self.status = response.status_code
         self.location = response.request.path
+        match = CSRF_RE.search(self.html)
+        if match:  # like a tab kept open: the last token seen stays usable
+            self._token = match.group(1)
 
     def token(self) -> str:
-        match = CSRF_RE.search(self.html)
-        assert match, "no CSRF token on the last page"
-        return match.group(1)
+        assert self._token, "no page with a CSRF token seen yet"
+        return self._token
 
     def page_id(self) -> str:
         match = re.search(r'id="page-form" action="[^"]*/p/([^"]+)"', self.html)
