@@ -10,3 +10,7 @@ COMMANDS.append(_db.command)
 from surveys.commands import instruments as _instruments  # noqa: E402
 
 COMMANDS.append(_instruments.command)
+
+from surveys.commands import run as _run  # noqa: E402
+
+COMMANDS.append(_run.command)
