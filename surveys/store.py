@@ -713,7 +713,7 @@ class Store:
                 .join(Response, Response.id == Answer.response_id)
                 .where(submitted)
                 .order_by(Answer.response_id, Answer.item_id, Answer.position)
-            ).tuples()
+            ).all()
             by_response: dict[str, dict[str, Any]] = defaultdict(dict)
             for rid, item_id, multi, code, text in answer_rows:
                 value = code if code is not None else text
