@@ -105,6 +105,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # --- analyst and API blueprints -------------------------------------
     # Registered here by their owner: ``from webapp.analyst import bp`` (under
     # /analyst/) and ``from webapp.api import bp`` (under /api/v1/).
+    from webapp.analyst import bp as analyst_bp
+    from webapp.api import bp as api_bp
+
+    app.register_blueprint(analyst_bp)
+    app.register_blueprint(api_bp)
     # --- end of analyst and API blueprints -------------------------------
 
     @app.get("/")

@@ -11,6 +11,14 @@ from surveys.commands import instruments as _instruments  # noqa: E402
 
 COMMANDS.append(_instruments.command)
 
+from surveys.commands import users as _users  # noqa: E402
+
+COMMANDS.append(_users.command)
+
+from surveys.commands import score as _score  # noqa: E402
+
+COMMANDS.append(_score.command)
+
 from surveys.commands import run as _run  # noqa: E402
 
 COMMANDS.append(_run.command)

@@ -1,0 +1,98 @@
+"""Server-rendered SVG charts: one dot (with its 95 % interval) per row on a
+horizontal axis, with vertical reference lines (baseline, target, goal).
+
+Colours are SVG presentation attributes, not inline styles, so the app's
+Content-Security-Policy (no inline styles) allows them. Every chart has a
+``<title>`` and ``<desc>``; the page shows the same figures as a table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+ROW_HEIGHT = 28
+LABEL_WIDTH = 190
+PLOT_WIDTH = 440
+TOP = 34
+BOTTOM = 30
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    colour: str = "#1f4e79"
+    #: Shown instead of the dot when the value is hidden (small group).
+    note: str = "–"
+    #: This row's own reference (e.g. a share's baseline), drawn as a diamond.
+    marker: float | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    value: float
+    label: str
+    colour: str = "#8a1c1c"
+    dashed: bool = True
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
+              references: list[Reference] | None = None, ticks: list[float] | None = None,
+              unit: str = "") -> Markup:
+    """An accessible SVG dot-and-interval chart of ``rows`` on [lo, hi]."""
+    references = references or []
+    ticks = ticks if ticks is not None else [lo + (hi - lo) * k / 5 for k in range(6)]
+    height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
+    width = LABEL_WIDTH + PLOT_WIDTH + 20
+
+    def x(v: float) -> float:
+        v = min(max(v, lo), hi)
+        return LABEL_WIDTH + (v - lo) / (hi - lo) * PLOT_WIDTH
+
+    desc = "; ".join(
+        f"{r.label}: {_fmt(r.value) + unit if r.value is not None else r.note}"
+        + (f" ({_fmt(r.marker)}{unit})" if r.marker is not None else "") for r in rows)
+    desc += "".join(f"; {ref.label}: {_fmt(ref.value)}{unit}" for ref in references)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+           f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           f'aria-label="{escape(title)}">',
+           f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"]
+    bottom = height - BOTTOM
+    for t in ticks:
+        out.append(f'<line x1="{x(t):.1f}" y1="{TOP - 6}" x2="{x(t):.1f}" y2="{bottom}" '
+                   f'stroke="#ddd" stroke-width="1"/>'
+                   f'<text x="{x(t):.1f}" y="{bottom + 16}" font-size="12" '
+                   f'text-anchor="middle" fill="#333">{escape(_fmt(t) + unit)}</text>')
+    for k, ref in enumerate(references):
+        dash = ' stroke-dasharray="5 3"' if ref.dashed else ""
+        out.append(f'<line x1="{x(ref.value):.1f}" y1="{TOP - 6}" x2="{x(ref.value):.1f}" '
+                   f'y2="{bottom}" stroke="{ref.colour}" stroke-width="2"{dash}/>'
+                   f'<text x="{x(ref.value):.1f}" y="{12 + 12 * (k % 2)}" font-size="11" '
+                   f'text-anchor="middle" fill="{ref.colour}">'
+                   f'{escape(ref.label)} {escape(_fmt(ref.value) + unit)}</text>')
+    for i, r in enumerate(rows):
+        y = TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2
+        out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 4:.1f}" font-size="13" '
+                   f'text-anchor="end" fill="#111">{escape(r.label[:28])}</text>')
+        if r.value is None:
+            out.append(f'<text x="{LABEL_WIDTH + 6}" y="{y + 4:.1f}" font-size="13" '
+                       f'fill="#555">{escape(r.note)}</text>')
+            continue
+        if r.low is not None and r.high is not None:
+            out.append(f'<line x1="{x(r.low):.1f}" y1="{y:.1f}" x2="{x(r.high):.1f}" '
+                       f'y2="{y:.1f}" stroke="{r.colour}" stroke-width="2"/>')
+        if r.marker is not None:
+            mx = x(r.marker)
+            out.append(f'<path d="M{mx:.1f} {y - 8:.1f} L{mx + 6:.1f} {y:.1f} L{mx:.1f} {y + 8:.1f} '
+                       f'L{mx - 6:.1f} {y:.1f} Z" fill="none" stroke="#8a1c1c" stroke-width="2"/>')
+        out.append(f'<circle cx="{x(r.value):.1f}" cy="{y:.1f}" r="6" fill="{r.colour}"/>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,63 @@
+"""The analyst forms (Flask-WTF: every form carries a CSRF token)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+
+
+class PostForm(FlaskForm):
+    """A button-only form (open, close, logout): the CSRF token and nothing else."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+class WaveForm(FlaskForm):
+    instrument = SelectField(_l("Instrument version"), validators=[DataRequired()])
+    slug = StringField(_l("Address name (slug)"), validators=[
+        DataRequired(), Regexp(SLUG_PATTERN, message=_l(
+            "Use lower-case letters, digits and dashes, e.g. cannabis-2018."))],
+        description=_l("The survey is answered at /s/<slug>/."))
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=200)],
+                        description=_l('For example "2018".'))
+    mode = RadioField(_l("How respondents get in"), choices=[
+        ("codes", _l("One-time codes")), ("open", _l("Open link"))], default="codes")
+    presets = TextAreaField(_l("Lists for the survey"), validators=[Optional()],
+                            description=_l('One line per group: "school: Skola A; Skola B". '
+                                           "Needed for groups whose options come from the "
+                                           "survey (the schools)."))
+
+
+class CodesForm(FlaskForm):
+    count = IntegerField(_l("Number of codes"), default=30,
+                         validators=[DataRequired(), NumberRange(min=1, max=2000)])
+    tags = TextAreaField(_l("Group values of this batch"), validators=[Optional()],
+                         description=_l('One per line, e.g. "school = Skola A" and "class = 9A".'))
+    output = RadioField(_l("Get the codes as"), choices=[
+        ("html", _l("Printable slips (web page)")), ("pdf", _l("PDF")), ("csv", _l("CSV"))],
+        default="html")
+
+
+class SlipsForm(FlaskForm):
+    """The codes of the batch just issued, posted back from the print view to
+    get the same codes as PDF or CSV."""
+
+    codes = TextAreaField(validators=[DataRequired()])
+    tags = TextAreaField(validators=[Optional()])
+    output = SelectField(choices=[("pdf", "PDF"), ("csv", "CSV")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class CompareForm(FlaskForm):
+    other = SelectField(_l("Earlier wave"), validators=[DataRequired()])

@@ -1,0 +1,63 @@
+"""Glue between the store, the dataset builder, scoring and the exports:
+load a wave, score it, build its downloads. Used by the analyst pages and
+the JSON API alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from scoring.report import score_report
+from scoring.report_scales import scale_matrix, score_scale
+from surveys.dataset import Dataset, from_records
+from surveys.exports import FORMATS, WaveData, render
+from surveys.instrument import Instrument
+
+
+@dataclass
+class Wave:
+    survey: Any  # surveys.store.SurveyInfo
+    instrument: Instrument
+    dataset: Dataset
+
+
+def load_wave(store: Any, slug: str) -> Wave:
+    """The submitted answers of wave ``slug`` as a Dataset."""
+    survey = store.survey(slug)
+    instrument = store.instrument(survey.instrument_sha256)
+    dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
+    return Wave(survey, instrument, dataset)
+
+
+def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
+    """The scored report (suppressed), optionally compared with an earlier wave."""
+    other = None
+    if compare is not None:
+        other = (compare.instrument, compare.dataset)
+    return score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+
+
+def respondent_scores(wave: Wave) -> dict[str, np.ndarray]:
+    """Each respondent's score on every scale (NaN where too few items)."""
+    ds = wave.dataset
+    col = {c: j for j, c in enumerate(ds.columns)}
+    missing = {i.id: tuple(rs.missing_codes) for i in wave.instrument.items
+               if (rs := wave.instrument.response_scale(i)) is not None and rs.missing_codes}
+    out: dict[str, np.ndarray] = {}
+    for scale in wave.instrument.scales.values():
+        if not all(i in col for i in scale.items) or ds.n == 0:
+            continue
+        X = scale_matrix(ds.matrix, col, scale.items, missing)
+        _, scores = score_scale(scale, X, None, wave.instrument.suppression_min_n)
+        out[scale.id] = scores
+    return out
+
+
+def download(wave: Wave, key: str, lang: str | None = None) -> tuple[bytes, str, str]:
+    """(bytes, mimetype, file name) of download ``key``; KeyError if unknown."""
+    fmt = FORMATS[key]
+    data = WaveData(wave.instrument, wave.dataset, report(wave) if key.startswith(("raw", "scores"))
+                    else {}, presets=wave.survey.presets, scores=respondent_scores(wave),
+                    lang=lang, name=wave.survey.slug)
+    return render(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)

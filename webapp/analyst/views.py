@@ -1,0 +1,329 @@
+"""The analyst pages: survey list, waves, codes, progress, results,
+comparison, CSV import, downloads. Every view needs a logged-in analyst, and
+a survey page needs a grant for that survey (admins see all)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from flask import abort, flash, redirect, render_template, request, Response, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from scoring.errors import IncomparableError, ScoringError
+from scoring.suppression import suppress
+from surveys import accounts
+from surveys.codes import normalise_code, format_code
+from surveys.exports import FORMATS
+from surveys.importer import import_wave
+from surveys.store import StoreError, UnknownSurvey
+from webapp import store
+from webapp.analyst import bp, results as res, service
+from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
+from webapp.analyst.slips import slips_csv, slips_pdf
+
+#: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+BREAKDOWN_GROUPS = ("school", "grade", "gender", "area", "age_band")
+
+
+def _lang() -> str:
+    from webapp.i18n import current_language
+
+    return current_language()
+
+
+def visible_surveys() -> list[Any]:
+    """The surveys the current user may see (all for an admin)."""
+    every = store().surveys()
+    if current_user.is_admin:
+        return every
+    granted = set(accounts.granted_slugs(store(), current_user.id))
+    return [s for s in every if s.slug in granted]
+
+
+def survey_or_404(slug: str) -> Any:
+    """The survey, if it exists and the current user may see it; else 404
+    (an analyst learns nothing about surveys not granted to them)."""
+    try:
+        survey = store().survey(slug)
+    except UnknownSurvey:
+        abort(404)
+    if not accounts.can_see(store(), current_user.info, slug):
+        abort(404)
+    return survey
+
+
+def _survey_url(slug: str) -> str:
+    """The respondent address of a wave (printed on the slips)."""
+    return request.host_url.rstrip("/") + f"/s/{slug}/"
+
+
+@bp.get("/")
+@login_required
+def surveys() -> Any:
+    rows = []
+    for s in visible_surveys():
+        counts = store().progress(s.slug)["total"]
+        rows.append((s, counts))
+    return render_template("analyst/surveys.html", rows=rows)
+
+
+def _parse_lines(text: str, sep: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        key, found, value = line.partition(sep)
+        if not found or not key.strip() or not value.strip():
+            raise ValueError(line.strip())
+        out[key.strip()] = value.strip()
+    return out
+
+
+@bp.route("/waves/new", methods=["GET", "POST"])
+@login_required
+def new_wave() -> Any:
+    form = WaveForm()
+    infos = store().instruments()
+    form.instrument.choices = [(i.sha256, f"{i.instrument_id} {i.version} ({i.sha256[:10]})")
+                               for i in infos]
+    error = None
+    if form.validate_on_submit():
+        try:
+            presets = {k: [v.strip() for v in vals.split(";") if v.strip()]
+                       for k, vals in _parse_lines(form.presets.data, ":").items()}
+        except ValueError as exc:
+            error = _("Cannot read the line \"%(line)s\": write \"group: A; B; C\".", line=exc)
+        else:
+            try:
+                store().create_survey(slug=form.slug.data, instrument_sha256=form.instrument.data,
+                                      label=form.label.data, mode=form.mode.data, presets=presets)
+            except StoreError as exc:
+                error = str(exc)
+            else:
+                if not current_user.is_admin:
+                    accounts.grant_survey(store(), current_user.id, form.slug.data)
+                flash(_("The wave %(slug)s was created. It is closed until you open it.",
+                        slug=form.slug.data), "info")
+                return redirect(url_for("analyst.survey", slug=form.slug.data))
+    status = 400 if error or (request.method == "POST" and form.errors) else 200
+    return render_template("analyst/new_wave.html", form=form, error=error,
+                           instruments=infos), status
+
+
+@bp.get("/<slug>/")
+@login_required
+def survey(slug: str) -> Any:
+    s = survey_or_404(slug)
+    instrument = store().instrument(s.instrument_sha256)
+    return render_template("analyst/survey.html", survey=s, instrument=instrument,
+                           form=PostForm(), url=_survey_url(slug),
+                           total=store().progress(slug)["total"])
+
+
+def _set_open(slug: str, opening: bool) -> Any:
+    survey_or_404(slug)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    store().set_open(slug, opening)
+    flash(_("The wave is open for answers.") if opening else _("The wave is closed."), "info")
+    return redirect(url_for("analyst.survey", slug=slug))
+
+
+@bp.post("/<slug>/open")
+@login_required
+def open_wave(slug: str) -> Any:
+    return _set_open(slug, True)
+
+
+@bp.post("/<slug>/close")
+@login_required
+def close_wave(slug: str) -> Any:
+    return _set_open(slug, False)
+
+
+# ------------------------------------------------------------------ codes
+@bp.route("/<slug>/codes", methods=["GET", "POST"])
+@login_required
+def codes(slug: str) -> Any:
+    s = survey_or_404(slug)
+    form = CodesForm()
+    error = None
+    if s.mode != "codes":
+        error = _("This wave uses an open link; it has no codes.")
+    elif form.validate_on_submit():
+        try:
+            tags = _parse_lines(form.tags.data, "=")
+        except ValueError as exc:
+            error = _("Cannot read the line \"%(line)s\": write \"group = value\".", line=exc)
+        else:
+            try:
+                issued = store().issue_codes(slug, form.count.data, tags)
+            except StoreError as exc:
+                error = str(exc)
+            else:
+                return _slips(s, issued, tags, form.output.data)
+    status = 400 if error or (request.method == "POST" and form.errors) else 200
+    return render_template("analyst/codes.html", survey=s, form=form, error=error,
+                           batches=store().code_batches(slug) if s.mode == "codes" else []), status
+
+
+def _slips(s: Any, codes: list[str], tags: dict[str, Any], output: str) -> Any:
+    url = _survey_url(s.slug)
+    title = s.label
+    if output == "pdf":
+        return _attachment(slips_pdf(f"{title}", url, codes, tags), "application/pdf",
+                           f"{s.slug}-codes.pdf")
+    if output == "csv":
+        return _attachment(slips_csv(codes, tags, url), "text/csv", f"{s.slug}-codes.csv")
+    form = SlipsForm(codes="\n".join(codes), tags="\n".join(f"{k} = {v}" for k, v in tags.items()))
+    return render_template("analyst/slips.html", survey=s, codes=codes, tags=tags, url=url,
+                           form=form)
+
+
+@bp.post("/<slug>/codes/slips")
+@login_required
+def slips_again(slug: str) -> Any:
+    """The batch just shown in the print view, as PDF or CSV (the codes come
+    back from that page: the server never keeps them in clear)."""
+    s = survey_or_404(slug)
+    form = SlipsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    codes = [normalise_code(c) for c in form.codes.data.split()]
+    if not codes or any(c is None for c in codes) or len(codes) > 2000:
+        abort(400)
+    try:
+        tags = _parse_lines(form.tags.data, "=")
+    except ValueError:
+        abort(400)
+    return _slips(s, [format_code(c) for c in codes], tags, form.output.data)
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------- progress
+def progress_view(slug: str, min_n: int) -> dict[str, Any]:
+    """Started and submitted per group value, small groups hidden (primary
+    and secondary suppression against the total)."""
+    raw = store().progress(slug)
+    groups = {}
+    for group, cells in sorted(raw["groups"].items()):
+        labels = sorted(cells)
+        started = np.array([cells[v]["started"] for v in labels])
+        hidden = suppress(started, min_n, [np.arange(len(labels))])
+        groups[group] = [{"value": v, "suppressed": bool(h),
+                          "started": None if h else cells[v]["started"],
+                          "submitted": None if h else cells[v]["submitted"]}
+                         for v, h in zip(labels, hidden)]
+    return {"total": raw["total"], "codes": raw["codes"], "groups": groups}
+
+
+@bp.get("/<slug>/progress")
+@login_required
+def progress(slug: str) -> Any:
+    s = survey_or_404(slug)
+    min_n = store().instrument(s.instrument_sha256).suppression_min_n
+    return render_template("analyst/progress.html", survey=s, p=progress_view(slug, min_n),
+                           min_n=min_n, hidden=res.HIDDEN)
+
+
+# ---------------------------------------------------------------- results
+def earlier_waves(s: Any) -> list[Any]:
+    """Other visible waves of the same instrument (any version)."""
+    return [o for o in visible_surveys()
+            if o.instrument_id == s.instrument_id and o.slug != s.slug]
+
+
+def _results_page(slug: str, other: str | None) -> Any:
+    s = survey_or_404(slug)
+    wave = service.load_wave(store(), slug)
+    groups = [g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups]
+    by = [b for b in request.args.getlist("by") if b][:2]
+    if any(b not in wave.dataset.groups for b in by):
+        abort(400, description=_("Unknown breakdown: %(by)s", by=", ".join(by)))
+    compare = None
+    if other:
+        if other == slug:
+            abort(400)
+        survey_or_404(other)
+        compare = service.load_wave(store(), other)
+    lang = _lang()
+    try:
+        report = service.report(wave, by, compare)
+    except IncomparableError as exc:
+        return render_template("analyst/refused.html", survey=s, message=str(exc)), 409
+    except ScoringError as exc:
+        return render_template("analyst/refused.html", survey=s, message=str(exc)), 400
+    sections = res.scale_sections(report, lang)
+    share = res.share_section(report, lang)
+    if share:
+        sections.append(share)
+    sections += res.index_sections(report, wave.instrument, lang)
+    sections += res.theme_sections(report, wave.instrument, lang)
+    comparison = res.comparison_section(report, lang)
+    return render_template(
+        "analyst/results.html", survey=s, report=report, sections=sections,
+        comparison=comparison, other=compare.survey if compare else None,
+        texts=res.free_texts(wave.instrument, wave.dataset, lang), groups=groups, by=by,
+        earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
+        any_hidden=any(sec.has_hidden for sec in sections))
+
+
+@bp.get("/<slug>/results")
+@login_required
+def results(slug: str) -> Any:
+    return _results_page(slug, request.args.get("compare") or None)
+
+
+@bp.get("/<slug>/compare/<other>")
+@login_required
+def compare(slug: str, other: str) -> Any:
+    return _results_page(slug, other)
+
+
+# ----------------------------------------------------------------- import
+@bp.before_app_request
+def _allow_large_import() -> None:
+    if request.endpoint == "analyst.import_csv":
+        request.max_content_length = IMPORT_MAX_BYTES
+
+
+@bp.route("/<slug>/import", methods=["GET", "POST"])
+@login_required
+def import_csv(slug: str) -> Any:
+    s = survey_or_404(slug)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
+        if report.imported:
+            flash(_("%(n)s responses imported.", n=report.imported), "info")
+            return redirect(url_for("analyst.survey", slug=slug))
+    status = 400 if report is not None or (request.method == "POST" and form.errors) else 200
+    return render_template("analyst/import.html", survey=s, form=form, report=report), status
+
+
+# -------------------------------------------------------------- downloads
+@bp.get("/<slug>/downloads")
+@login_required
+def downloads(slug: str) -> Any:
+    s = survey_or_404(slug)
+    return render_template("analyst/downloads.html", survey=s, formats=FORMATS.values())
+
+
+@bp.get("/<slug>/downloads/<key>")
+@login_required
+def download(slug: str, key: str) -> Any:
+    survey_or_404(slug)
+    if key not in FORMATS:
+        abort(404)
+    data, mimetype, filename = service.download(service.load_wave(store(), slug), key, _lang())
+    return _attachment(data, mimetype, filename)

@@ -1,0 +1,149 @@
+"""The API endpoints. Every answer is JSON (a download is the file itself);
+errors are ``{"error": message}`` with 400, 401, 404 or 409."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Response, g, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from scoring.errors import IncomparableError, ScoringError
+from surveys import accounts
+from surveys.exports import FORMATS
+from surveys.exports.report import report_json
+from surveys.store import UnknownSurvey
+from webapp import csrf, store
+from webapp.analyst import service
+from webapp.analyst.views import BREAKDOWN_GROUPS, progress_view
+from webapp.api import bp
+from webapp.api.openapi import document
+
+csrf.exempt(bp)  # token-authenticated, no cookies: CSRF does not apply
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="survey-engine"'
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return _error(exc.code or 500, exc.description or exc.name)
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let the request through only with a valid bearer token."""
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        user = accounts.user_by_api_token(store(), token.strip()) \
+            if scheme.lower() == "bearer" else None
+        if user is None:
+            return _error(401, "missing or invalid API token (Authorization: Bearer <token>)")
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _survey(slug: str) -> Any:
+    try:
+        survey = store().survey(slug)
+    except UnknownSurvey:
+        survey = None
+    if survey is None or not accounts.can_see(store(), g.api_user, slug):
+        return None
+    return survey
+
+
+def _survey_json(s: Any) -> dict[str, Any]:
+    return {"slug": s.slug, "label": s.label, "mode": s.mode, "open": bool(s.is_open),
+            "created_on": s.created_on.isoformat(),
+            "instrument": {"id": s.instrument_id, "version": s.instrument_version,
+                           "sha256": s.instrument_sha256},
+            "links": {"progress": url_for("api.progress", slug=s.slug),
+                      "results": url_for("api.results", slug=s.slug),
+                      "downloads": url_for("api.downloads", slug=s.slug)}}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document())
+
+
+@bp.get("/surveys")
+@token_required
+def surveys() -> Response:
+    user = g.api_user
+    granted = None if user.is_admin else set(accounts.granted_slugs(store(), user.id))
+    return jsonify({"surveys": [_survey_json(s) for s in store().surveys()
+                                if granted is None or s.slug in granted]})
+
+
+@bp.get("/surveys/<slug>")
+@token_required
+def survey(slug: str) -> Response:
+    s = _survey(slug)
+    return jsonify(_survey_json(s)) if s else _error(404, f"no survey '{slug}'")
+
+
+@bp.get("/surveys/<slug>/progress")
+@token_required
+def progress(slug: str) -> Response:
+    s = _survey(slug)
+    if s is None:
+        return _error(404, f"no survey '{slug}'")
+    min_n = store().instrument(s.instrument_sha256).suppression_min_n
+    p = progress_view(slug, min_n)
+    groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
+    return jsonify({"started": p["total"]["started"], "submitted": p["total"]["submitted"],
+                    "in_progress": p["total"]["in_progress"], "codes": p["codes"],
+                    "suppression_min_n": min_n, "groups": groups})
+
+
+@bp.get("/surveys/<slug>/results")
+@token_required
+def results(slug: str) -> Response:
+    s = _survey(slug)
+    if s is None:
+        return _error(404, f"no survey '{slug}'")
+    wave = service.load_wave(store(), slug)
+    by = [b for b in request.args.getlist("by") if b]
+    unknown = [b for b in by if b not in wave.dataset.groups]
+    if unknown or len(by) > 2:
+        return _error(400, f"cannot break down by {', '.join(unknown or by)} "
+                           f"(known: {', '.join(g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups)};"
+                           " at most two)")
+    try:
+        report = service.report(wave, by)
+    except IncomparableError as exc:
+        return _error(409, str(exc))
+    except ScoringError as exc:
+        return _error(400, str(exc))
+    return Response(report_json(report), mimetype="application/json")
+
+
+@bp.get("/surveys/<slug>/downloads")
+@token_required
+def downloads(slug: str) -> Response:
+    if _survey(slug) is None:
+        return _error(404, f"no survey '{slug}'")
+    return jsonify({"downloads": [
+        {"format": f.key, "title": f.title, "filename": f.filename(slug),
+         "url": url_for("api.download", slug=slug, key=f.key)} for f in FORMATS.values()]})
+
+
+@bp.get("/surveys/<slug>/downloads/<key>")
+@token_required
+def download(slug: str, key: str) -> Response:
+    if _survey(slug) is None:
+        return _error(404, f"no survey '{slug}'")
+    if key not in FORMATS:
+        return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
+    data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
