@@ -229,10 +229,11 @@ def new_driver() -> Iterator[Callable[[], object]]:
 
     yield make
     for drv in made:
-        try:
+        process = getattr(drv.service, "process", None)
+        if process is not None and process.poll() is None:
             _quit(drv)
-        except Exception:  # already quit by the test
-            pass
+        else:  # the test closed this browser itself
+            shutil.rmtree(getattr(drv, "_profile_dir", ""), ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- keyboard
@@ -318,9 +319,11 @@ class Keyboard:
         """Tab to the text/number field ``name``, clear it and type ``text``."""
         from selenium.webdriver.common.keys import Keys
 
+        from selenium.webdriver.common.action_chains import ActionChains
+
         self.tab_to(lambda e: e["name"] == name and e["tag"] in ("input", "textarea"), f"field {name}")
-        self.press(Keys.CONTROL, "a", Keys.NULL, Keys.DELETE)
-        self.press(text)
+        ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+        self.press(Keys.DELETE, text)
 
     def select(self, name: str, value: str | int) -> None:
         """Tab to the <select> ``name`` and move with the arrow keys to ``value``."""
@@ -346,3 +349,191 @@ class Keyboard:
 def keyboard(browser) -> Keyboard:
     """Keyboard helpers bound to the module's browser."""
     return Keyboard(browser)
+
+
+# --------------------------------------------------------------------------- respondent
+
+_PAGE_FIELDS = """
+const form = document.getElementById('page-form');
+if (!form) return null;
+const out = [];
+const seen = {};
+for (const e of form.elements) {
+  if (!e.name || ['csrf_token', 'action', 'switch_lang'].includes(e.name)) continue;
+  const type = e.tagName === 'TEXTAREA' ? 'textarea' : (e.type || '').toLowerCase();
+  if (!(e.name in seen)) {
+    seen[e.name] = {name: e.name, type: type, values: [], checked: [], value: '',
+                    numeric: e.getAttribute('inputmode') === 'numeric'};
+    out.push(seen[e.name]);
+  }
+  const f = seen[e.name];
+  if (type === 'radio' || type === 'checkbox') {
+    f.values.push(e.value);
+    if (e.checked) f.checked.push(e.value);
+  } else {
+    f.value = e.value;
+  }
+}
+return out;
+"""
+
+# Elements a finger must hit; each must be at least 44 x 44 CSS px. Inline
+# links in running text are exempt (WCAG 2.5.8), the skip link is off screen.
+_LAYOUT = """
+const de = document.documentElement;
+const problems = [];
+if (de.scrollWidth > de.clientWidth)
+  problems.push('horizontal scrolling: scrollWidth ' + de.scrollWidth + ' > clientWidth ' + de.clientWidth);
+if (de.clientWidth !== arguments[0])
+  problems.push('layout viewport ' + de.clientWidth + ' px, not ' + arguments[0] + ' (viewport meta?)');
+const targets = document.querySelectorAll(
+  'input[type=radio] + label, input[type=checkbox] + label, button, ' +
+  'input[type=text], input[type=number], input:not([type]), textarea, select, ' +
+  'nav a, .review-section a, .error-summary a, a.button-link');
+for (const e of targets) {
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;  // not rendered
+  if (e.closest('.visually-hidden')) continue;
+  if (r.height < 44 || r.width < 44)
+    problems.push(e.tagName.toLowerCase() + (e.htmlFor ? '[for=' + e.htmlFor + ']' : '') +
+                  ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 30) + '" is ' +
+                  Math.round(r.width) + ' x ' + Math.round(r.height) + ' px');
+}
+return problems;
+"""
+
+
+class Respondent:
+    """A respondent answering in the browser with the keyboard alone."""
+
+    def __init__(self, driver, base_url: str) -> None:
+        self.driver = driver
+        self.base = base_url
+        self.keys = Keyboard(driver)
+        #: (path, problem) for every page seen: horizontal scroll, small targets.
+        self.layout_problems: list[tuple[str, str]] = []
+
+    # -- where we are
+    @property
+    def path(self) -> str:
+        from urllib.parse import urlparse
+
+        return urlparse(self.driver.current_url).path
+
+    def page_id(self) -> str | None:
+        return self.path.rsplit("/p/", 1)[1] if "/p/" in self.path else None
+
+    def text(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.TAG_NAME, "main").text
+
+    def fields(self) -> list[dict]:
+        return self.driver.execute_script(_PAGE_FIELDS) or []
+
+    def check_layout(self) -> None:
+        for problem in self.driver.execute_script(_LAYOUT, VIEWPORT[0]):
+            self.layout_problems.append((self.path, problem))
+
+    def _wait_for_load(self) -> None:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.check_layout()
+
+    def _submit_with(self, matches: Callable[[dict], bool], what: str) -> None:
+        """Tab to a button, press Enter and wait for the next document."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.execute_script("window.__stale__ = true")  # gone once a new page loads
+        self.keys.activate(matches, what)
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return window.__stale__ !== true"))
+        self._wait_for_load()
+
+    # -- steps
+    def open(self, slug: str, lang: str | None = None) -> None:
+        self.driver.get(f"{self.base}/s/{slug}/" + (f"?lang={lang}" if lang else ""))
+        self._wait_for_load()
+
+    def enter_code(self, code: str) -> None:
+        """Type the code and press Enter in the field (submits the form)."""
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.keys.type_into("code", code)
+        self.driver.execute_script("window.__stale__ = true")
+        self.keys.press(Keys.ENTER)
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return window.__stale__ !== true"))
+        self._wait_for_load()
+
+    def start(self) -> None:
+        """Open-link mode: the start button."""
+        self._submit_with(lambda e: e["tag"] == "button" and e["form"].endswith("/start"), "the start button")
+
+    def next(self) -> None:
+        self._submit_with(lambda e: e["name"] == "action" and e["value"] == "next", "the Next button")
+
+    def back(self) -> None:
+        self._submit_with(lambda e: e["name"] == "action" and e["value"] == "back", "the Back button")
+
+    def submit(self) -> None:
+        self._submit_with(lambda e: e["tag"] == "button" and e["form"].endswith("/submit"), "the submit button")
+
+    def answer(self, plan: Callable[[dict], object]) -> dict[str, object]:
+        """Answer every field on the page as ``plan(field)`` says (a value, a
+        list for checkboxes, or None to leave it), by keyboard; returns what
+        the page then holds, read back from the DOM."""
+        for f in self.fields():
+            want = plan(f)
+            if want is None:
+                continue
+            if f["type"] == "radio":
+                self.keys.choose_radio(f["name"], want)
+            elif f["type"] == "checkbox":
+                for value in f["values"]:
+                    on = value in {str(w) for w in want}
+                    if on != (value in f["checked"]):
+                        self.keys.check_box(f["name"], value, on)
+            elif f["value"] != str(want):
+                self.keys.type_into(f["name"], str(want))
+        return {f["name"]: self.value_of(f) for f in self.fields()}
+
+    @staticmethod
+    def value_of(f: dict) -> object:
+        """A DOM field's value as the store holds it (None = unanswered)."""
+        if f["type"] == "radio":
+            return int(f["checked"][0]) if f["checked"] else None
+        if f["type"] == "checkbox":
+            return [int(v) for v in f["checked"]] or None
+        if not f["value"].strip():
+            return None
+        return int(f["value"]) if f["numeric"] else f["value"].strip()
+
+    def complete(self, plan: Callable[[dict], object], max_steps: int = 40) -> dict[str, object]:
+        """From the current question page, answer page after page, check the
+        answers, submit; stops on the thank-you page. Returns every answer
+        given (item id -> value as stored)."""
+        given: dict[str, object] = {}
+        for _ in range(max_steps):
+            if self.page_id():
+                given.update(self.answer(plan))
+                self.next()
+            elif self.path.endswith("/review"):
+                self.submit()
+            elif self.path.endswith("/thanks"):
+                return {k: v for k, v in given.items() if v is not None}
+            else:
+                raise AssertionError(f"unexpected page {self.path}: {self.text()[:300]}")
+        raise AssertionError(f"not finished after {max_steps} steps (at {self.path})")
+
+
+@pytest.fixture
+def respondent(browser, live_server: LiveServer) -> Respondent:
+    """A keyboard-only respondent in the module's browser."""
+    return Respondent(browser, live_server.url)
+
+
+@pytest.fixture
+def new_respondent(new_driver, live_server: LiveServer) -> Callable[[], Respondent]:
+    """Factory: a respondent in a new browser of their own (quit at teardown)."""
+    return lambda: Respondent(new_driver(), live_server.url)
