@@ -200,6 +200,13 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             if stem in items and items[stem].kind == "multi" and col[len(stem) + 1:].isdigit():
                 raise CsvError(name, f"unknown column: '{stem}' has no option "
                                f"{col[len(stem) + 1:]}", row=header_row, column=col)
+            siblings = _numbered_siblings(col, items)
+            if siblings:  # att1 or att13 beside att01..att12
+                stem = col.rstrip("0123456789")
+                same = [i for i in siblings if int(i[len(stem):]) == int(col[len(stem):])]
+                message = (f"unknown column (did you mean '{same[0]}'?)" if same else
+                           f"unknown column: no item '{col}' (items {siblings[0]}-{siblings[-1]})")
+                raise CsvError(name, message, row=header_row, column=col)
             close = difflib.get_close_matches(col, known, n=1, cutoff=0.8)
             if close:
                 raise CsvError(name, f"unknown column (did you mean '{close[0]}'?)",
@@ -214,6 +221,16 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             raise CsvError(name, f"'{item_id}' is given both as one column and as "
                            f"'{item_id}_<code>' columns", row=header_row, column=item_id)
     return plan
+
+
+def _numbered_siblings(col: str, items: dict[str, "Item"]) -> list[str]:
+    """Item ids that share ``col``'s stem when ``col`` is a stem plus a number
+    (``att13`` beside ``att01``..``att12``), in order; else []."""
+    stem = col.rstrip("0123456789")
+    if not stem or stem == col:
+        return []
+    return sorted((i for i in items if i.startswith(stem) and i[len(stem):].isdigit()),
+                  key=lambda i: int(i[len(stem):]))
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -1,0 +1,94 @@
+"""``survey-engine score``: score a CSV of responses against an instrument.
+
+Every expected failure (a bad instrument, a malformed CSV, an unknown ``--by``
+column, waves that cannot be compared) is one line on stderr and exit 1.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from surveys.commands.score_table import render_report
+
+if TYPE_CHECKING:
+    from surveys.instrument import Instrument
+
+
+class _Failure(Exception):
+    """An expected failure; its lines go to stderr and the exit status is 1."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@click.command("score")
+@click.option("--instrument", "instrument_path", required=True,
+              type=click.Path(dir_okay=False), help="Instrument YAML file.")
+@click.option("--responses", "responses_path", required=True,
+              type=click.Path(dir_okay=False), help="CSV, one row per respondent.")
+@click.option("--by", "by", multiple=True, metavar="COL",
+              help="Break down by this group column (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
+              show_default=True)
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False), default=None,
+              help="Another wave's CSV of the same instrument to compare with.")
+def command(instrument_path: str, responses_path: str, by: tuple[str, ...], fmt: str,
+            compare_path: str | None) -> None:
+    """Score FILE.csv: scales, shares and indices as JSON (or a table)."""
+    try:
+        instrument, report = build_report(instrument_path, responses_path, by, compare_path)
+    except _Failure as failure:
+        for line in failure.lines:
+            click.echo(line, err=True)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(json.dumps(_json_safe(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_report(report, instrument))
+
+
+def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
+                 compare_path: str | None = None) -> tuple["Instrument", dict[str, Any]]:
+    """Load, read, check ``by`` and score; raises ``_Failure`` for user errors."""
+    from surveys.csvio import CsvError, read_responses_csv
+    from surveys.loader import InstrumentError, load_instrument
+
+    try:
+        instrument = load_instrument(instrument_path)
+    except InstrumentError as exc:
+        raise _Failure([str(e) for e in exc.errors] or [str(exc)]) from None
+    try:
+        dataset = read_responses_csv(responses_path, instrument)
+        other = read_responses_csv(compare_path, instrument) if compare_path else None
+    except CsvError as exc:
+        raise _Failure([str(exc)]) from None
+    for col in by:
+        if col not in dataset.groups:
+            known = ", ".join(sorted(dataset.groups)) or "none"
+            raise _Failure([f"{responses_path}: unknown --by column '{col}' "
+                            f"(group columns in the file: {known})"])
+    from scoring.errors import ScoringError  # scipy is imported only when scoring
+    from scoring.report import score_report
+
+    try:
+        return instrument, score_report(instrument, dataset, by=tuple(by), compare=other)
+    except ScoringError as exc:
+        raise _Failure([f"cannot score: {exc}"]) from None
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN/inf -> null and numpy scalars -> Python numbers, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
