@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def test_run_serves_pages(tmp_path, workers):
         status, css = _get(f"http://127.0.0.1:{port}/static/site.css")
         assert status == 200 and "focus" in css
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # quick shutdown (gunicorn: no graceful wait)
         out, _ = proc.communicate(timeout=20)
     assert "Serving on http://127.0.0.1:" in out
     assert "127.0.0.1 -" not in out  # no client address in the request log
