@@ -22,3 +22,7 @@ COMMANDS.append(_score.command)
 from surveys.commands import run as _run  # noqa: E402
 
 COMMANDS.append(_run.command)
+
+from surveys.commands import demo as _demo  # noqa: E402
+
+COMMANDS.append(_demo.command)
