@@ -19,9 +19,9 @@ class Reliability:
     alpha_if_deleted: np.ndarray
 
 
-def _alpha(k: int, trace: np.ndarray, total: np.ndarray) -> np.ndarray:
+def _alpha(k: int, trace: np.ndarray, total: np.ndarray, tol: float = 1e-10) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((k >= 2) & (total > 0), k / (k - 1) * (1 - trace / total), np.nan)
+        return np.where((k >= 2) & (np.asarray(total) > tol), k / (k - 1) * (1 - trace / total), np.nan)
 
 
 def alpha_from_covariance(C: np.ndarray, n: int) -> Reliability:
@@ -32,13 +32,17 @@ def alpha_from_covariance(C: np.ndarray, n: int) -> Reliability:
     if n < 2 or k < 2:
         nan = np.full(k, np.nan)
         return Reliability(float("nan"), int(n), nan, nan.copy())
-    diag = np.diag(C)
+    # Variances below this are rounding noise of a constant (zero variance).
+    tol = 1e-10 * max(1.0, float(np.nanmax(np.abs(np.diag(C)))) if np.isfinite(C).any() else 1.0)
+    diag = np.where(np.diag(C) > tol, np.diag(C), 0.0)
     total = C.sum()
+    total = total if total > tol else 0.0
     rows = C.sum(axis=1)
     alpha = float(_alpha(k, diag.sum(), total))
     rest_var = total - 2 * rows + diag  # variance of the sum of the other items
+    rest_var = np.where(rest_var > tol, rest_var, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        r_drop = (rows - diag) / np.sqrt(diag * rest_var)
+        r_drop = np.where((diag > 0) & (rest_var > 0), (rows - diag) / np.sqrt(diag * rest_var), np.nan)
     if k >= 3:
         if_deleted = _alpha(k - 1, diag.sum() - diag, rest_var)
     else:
