@@ -104,10 +104,12 @@ def from_records(instrument: "Instrument", records: Iterable[Mapping[str, Any]],
                     column = group_cols.setdefault(item.group, [""] * len(records))
                     if not column[r]:  # a label from "groups" wins
                         column[r] = _group_label(instrument, item, value, presets)
+                if item.group and isinstance(value, str):
+                    value = _group_code(instrument, item, value, presets)
                 try:
                     matrix[r, col_index[key]] = float(value)
                 except (TypeError, ValueError):
-                    pass  # a preset group given as its label
+                    pass  # a label that is not an option: kept as a group label only
     groups = {k: np.array(v, dtype=str) for k, v in group_cols.items()}
     return Dataset(columns=layout, matrix=matrix, groups=groups, texts=texts)
 
@@ -132,3 +134,18 @@ def _group_label(instrument: "Instrument", item: "Item", value: Any,
     if listed and 1 <= code <= len(listed):
         return str(listed[code - 1])
     return str(code)
+
+
+def _group_code(instrument: "Instrument", item: "Item", label: str,
+                presets: Mapping[str, Sequence[str]]) -> Any:
+    """A group item's code for ``label`` (the label itself when unknown)."""
+    label = label.strip()
+    scale = instrument.response_scale(item)
+    if scale is not None and item.options_from != "preset":
+        for option in scale.options:
+            if label in option.label.values.values():
+                return option.code
+    listed = list(presets.get(item.group or item.id) or presets.get(item.id) or ())
+    if label in listed:
+        return listed.index(label) + 1
+    return label
