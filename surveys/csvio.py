@@ -148,7 +148,7 @@ class _Column:
 
     index: int
     name: str
-    role: str  # item | multi_option | multi_joined | text | group | extra
+    role: str  # item | multi_option | multi_joined | text | group | extra | unnamed
     item: "Item | None" = None
     code: int | None = None
 
@@ -177,7 +177,7 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
     plan: list[_Column] = []
     for idx, col in enumerate(header):
         if col == "":
-            plan.append(_Column(idx, f"#{idx + 1}", "extra"))
+            plan.append(_Column(idx, f"#{idx + 1}", "unnamed"))
             continue
         if col in seen:
             raise CsvError(name, "this column appears twice", row=header_row, column=col)
@@ -387,16 +387,14 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
 
     for col in plan:
         cells = columns[col.index]
-        if col.role == "extra":
-            if col.name.startswith("#"):
-                if any(c.strip() for c in cells):
-                    first = next(i for i, c in enumerate(cells) if c.strip())
-                    problems.append((first, col.index, col.name, "a column without a name holds values"))
-                continue
+        if col.role == "unnamed":  # a trailing delimiter is harmless when empty
+            if any(c.strip() for c in cells):
+                first = next(i for i, c in enumerate(cells) if c.strip())
+                problems.append((first, col.index, col.name, "a column without a name holds values"))
+        elif col.role == "extra":
             groups[col.name] = _labels(cells)
         elif col.role == "text":
-            texts[col.name if col.item.kind != "multi" else col.name] = [
-                c if c.strip() else None for c in cells]
+            texts[col.name] = [c if c.strip() else None for c in cells]
         elif col.role == "item":
             values, problem = _parse_column(cells, _code_parser(col.item, instrument))
             note(problem, col)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from surveys.instrument import Index, Instrument, Item
+    from surveys.instrument import Instrument
 
 #: The default seed of the demo waves.
 SEED = 2014
@@ -39,9 +39,6 @@ SCHOOLS = SCHOOLS_AK9 + SCHOOLS_GY
 
 #: The four priority areas of the agreement (labels in trygghet's area scale).
 PRIORITY_AREAS = ("Skiftinge", "Årby", "Fröslunda", "Lagersberg")
-
-_MISSING = None
-
 
 @dataclass
 class Wave:

@@ -124,3 +124,10 @@ def test_r_fixture_reads():
     assert int(np.isnan(ds.column("i1")).sum()) == first.count("")
     assert list(ds.groups["gender"][:3]) == ["pojke", "pojke", "flicka"]
     np.testing.assert_array_equal(ds.matrix[1, 2:10], [6, 2, 6, 1, 4, np.nan, 4, 2])
+
+
+def test_trailing_delimiter_and_free_extra_columns(tmp_path):
+    ds = _read(tmp_path, "gender;i1;#note;klass;\n1;2;hej;9A;\n2;3;;9B;\n")
+    np.testing.assert_array_equal(ds.column("i1"), [2, 3])
+    assert list(ds.groups["#note"]) == ["hej", ""]
+    assert list(ds.groups["klass"]) == ["9A", "9B"]
