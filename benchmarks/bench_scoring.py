@@ -175,11 +175,12 @@ def bench_cli(rows: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--csv-rows", type=int, default=100_000)
     args = ap.parse_args()
     bench_in_memory(args.rows, args.repeat)
-    bench_cli(args.csv_rows)
+    if args.csv_rows > 0:
+        bench_cli(args.csv_rows)
 
 
 if __name__ == "__main__":

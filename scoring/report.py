@@ -15,7 +15,8 @@ from .errors import IncomparableError, ScoringError
 from .jsonsafe import num, pct
 from .report_index import score_index
 from .report_scales import scale_matrix, score_scale
-from .report_shares import declared_share, item_shares, multi_answered, multi_shares, theme_cells, themes
+from .report_shares import code_table, declared_share, item_shares, multi_shares, theme_cells, themes
+from .shares import columns_code_counts
 
 if TYPE_CHECKING:
     from surveys.dataset import Dataset
@@ -112,14 +113,13 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
                 raise IncomparableError(f"cannot compare waves: {exc}") from None
             comparison["scales"][scale.id] = compare_scale(scores, prev_scores, min_n)
 
+    report["shares"].update(_single_item_shares(wave, min_n))
     for item in instrument.items:
         rs = instrument.response_scale(item)
         if rs is None or item.group:
             continue
         codes = list(rs.codes)
-        if item.kind == "single" and wave.has(item.id):
-            report["shares"][item.id] = item_shares(wave.dataset.matrix[:, wave.col[item.id]], codes, min_n)
-        elif item.kind == "multi":
+        if item.kind == "multi":
             block = wave.multi_block(item.id, codes)
             if block is None:
                 continue
@@ -157,6 +157,27 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
     if previous is not None:
         report["comparison"] = comparison
     return report
+
+
+def _single_item_shares(wave: _Wave, min_n: int) -> dict[str, Any]:
+    """Shares of every code of every single-choice item (group items are
+    breakdowns, not shares), small integer codes counted in one pass."""
+    items = [i for i in wave.instrument.items
+             if i.kind == "single" and not i.group and wave.has(i.id) and wave.instrument.response_scale(i)]
+    out: dict[str, Any] = {}
+    small = [i for i in items if all(0 <= c <= 1000 for c in wave.instrument.response_scale(i).codes)]
+    if small:
+        max_code = max(max(wave.instrument.response_scale(i).codes) for i in small)
+        table, answered = columns_code_counts(wave.dataset.matrix, [wave.col[i.id] for i in small], max_code)
+        for j, item in enumerate(small):
+            codes = list(wave.instrument.response_scale(item).codes)
+            out[item.id] = code_table(table[j, codes], codes, int(answered[j]), min_n)
+    for item in items:
+        if item.id not in out:
+            codes = list(wave.instrument.response_scale(item).codes)
+            out[item.id] = item_shares(wave.dataset.matrix[:, wave.col[item.id]], codes, min_n)
+    # keep questionnaire order
+    return {i.id: out[i.id] for i in items}
 
 
 def _previous_wave(instrument: "Instrument", compare: Compare) -> _Wave | None:

@@ -11,6 +11,7 @@ from .inference import one_sample_t, progress_to_target
 from .jsonsafe import count, num, pair
 from .reliability import CrossProducts, alpha_from_covariance, cross_products, grouped_alpha
 from .scales import ItemBlock, scale_scores_from_block
+from .shares import columns_code_counts
 from .suppression import suppress
 
 if TYPE_CHECKING:
@@ -125,15 +126,15 @@ def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, sho
     out = []
     n_missing = block.missing.sum(axis=0)
     codes = np.arange(int(lo), int(hi) + 1)
+    if lo >= 0:
+        full, _ = columns_code_counts(block.values, list(range(block.k)), int(hi))
+        full[:, 0] -= n_missing  # missing answers sit at 0 in the block
+        table = full[:, codes]
+    else:
+        table = np.array([[(block.values[:, j] == c).sum() for c in codes] for j in range(block.k)])
+        table[:, codes == 0] -= n_missing[:, None]
     for j, item in enumerate(scale.items):
-        ints = block.values[:, j].astype(np.int64)
-        if ints.size and (ints.min() < 0):
-            counts = np.array([(block.values[:, j] == c).sum() for c in codes])
-            counts[codes == 0] -= n_missing[j]
-        else:
-            full = np.bincount(ints, minlength=int(hi) + 1)
-            full[0] -= n_missing[j]
-            counts = full[codes]
+        counts = table[j]
         n = int(counts.sum())
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = (counts * codes).sum() / n

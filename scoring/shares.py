@@ -46,3 +46,31 @@ def grouped_code_counts(x: np.ndarray, codes: np.ndarray, group: np.ndarray, n_g
     table = np.bincount(g * codes.size + col, minlength=n_groups * codes.size).reshape(n_groups, codes.size)
     n = np.bincount(group[answered], minlength=n_groups)
     return table, n
+
+
+def columns_code_counts(matrix: np.ndarray, columns: list[int], max_code: int,
+                        chunk_rows: int = 1 << 14) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of the integer codes 0..max_code in several columns at once:
+    (columns x (max_code + 1) counts, answered per column).
+
+    Works through the rows in chunks so that each chunk of the selected
+    columns stays in cache; a value that is not such a code is answered
+    but counted under no code.
+    """
+    m = len(columns)
+    width = max_code + 2  # the last bin collects answers that are no code
+    counts = np.zeros(m * width, dtype=np.int64)
+    answered = np.zeros(m, dtype=np.int64)
+    offsets = np.arange(m, dtype=np.int64) * width
+    cols = np.asarray(columns, dtype=np.int64)
+    for start in range(0, matrix.shape[0], chunk_rows):
+        block = np.take(matrix[start:start + chunk_rows], cols, axis=1)
+        missing = np.isnan(block)
+        answered += block.shape[0] - missing.sum(axis=0)
+        np.copyto(block, -1.0, where=missing)
+        iv = block.astype(np.int64)
+        bad = (iv != block) | (iv < 0) | (iv > max_code)
+        iv[bad] = max_code + 1
+        iv += offsets
+        counts += np.bincount(iv[~missing], minlength=m * width)
+    return counts.reshape(m, width)[:, : max_code + 1], answered

@@ -3,7 +3,6 @@ small instrument built directly from the model dataclasses."""
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
