@@ -52,8 +52,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web app.
 
     ``config`` keys override the environment: ``DATABASE_URL``, ``SECRET_KEY``,
-    ``TESTING``, ``RATELIMIT_STORAGE_URI``, ``CODE_RATE_LIMIT`` (default
-    ``"10 per minute"`` per client address) and any Flask setting.
+    ``TESTING``, ``RATELIMIT_STORAGE_URI``, ``CODE_RATE_LIMIT`` (wrong code
+    attempts per client address, default ``"10 per minute"``),
+    ``TRUSTED_PROXIES`` (number of reverse proxies in front whose
+    ``X-Forwarded-For`` is believed; env ``TRUSTED_PROXIES``, default 0) and
+    any Flask setting.
     """
     app = Flask(__name__)
     app.jinja_env.trim_blocks = True
@@ -71,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(app.root_path, "translations"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }
     needed = {"DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI"}
     if not needed <= overrides.keys():
@@ -88,6 +92,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from surveys.store import Store
 
     app.extensions["store"] = Store(make_engine(app.config["DATABASE_URL"]), store_secret)
+
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The rate limits key on the client address; behind a proxy it is
+        # in X-Forwarded-For. The address is never stored.
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     csrf.init_app(app)
     limiter.init_app(app)

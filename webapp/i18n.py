@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
+from markupsafe import Markup, escape
 
 #: Interface translations shipped in webapp/translations, Swedish first.
 INTERFACE_LANGUAGES: tuple[str, ...] = ("sv", "en", "ar")
@@ -77,6 +78,17 @@ def language_links() -> list[dict[str, Any]]:
     return links
 
 
+def translated(text: Any, lang: str | None = None) -> Markup:
+    """An instrument text in ``lang`` as HTML. A text that falls back to
+    Swedish is marked ``lang="sv"`` so a screen reader reads it as Swedish."""
+    if text is None:
+        return Markup("")
+    lang = lang or current_language()
+    if text.has(lang) or lang == DEFAULT_LANGUAGE:
+        return escape(text.get(lang))
+    return Markup('<span lang="{}" dir="ltr">{}</span>').format(DEFAULT_LANGUAGE, text.get(DEFAULT_LANGUAGE))
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
@@ -88,4 +100,5 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "text_dir": text_direction(lang),
             "language_links": language_links,
+            "tr": translated,
         }

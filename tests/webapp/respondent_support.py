@@ -60,8 +60,9 @@ class Browser:
 
     USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbe/9.9"
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, remote_addr: str = "127.0.0.1") -> None:
         self.client = app.test_client()
+        self.client.environ_base["REMOTE_ADDR"] = remote_addr
         self.html = ""
         self.status = 0
         self.location = ""

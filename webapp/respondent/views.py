@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from webapp import limiter, store
 from webapp.errors import SurveyBadRequest
 from webapp.forms import TamperedInput, answered, build_form, check_tampering, form_values
-from webapp.i18n import current_language, offered_languages
+from webapp.i18n import current_language, offered_languages, translated
 from webapp.respondent import bp
 from webapp.respondent import context as ctx
 from webapp.respondent.flow import Flow
@@ -159,8 +159,14 @@ def _render_welcome(error: str | None = None, code: str = "", status: int = 200)
     )
 
 
+def _failed_attempt(response: Any) -> bool:
+    return bool(g.get("code_failed"))
+
+
 @bp.post("/")
-@limiter.limit(lambda: current_app.config["CODE_RATE_LIMIT"], methods=["POST"])
+# Only wrong attempts count: a classroom behind one school address entering
+# valid codes together is never slowed down; guessing codes is.
+@limiter.limit(lambda: current_app.config["CODE_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_attempt)
 def enter_code() -> Any:
     from surveys.store import CodeSpent, SurveyClosed, UnknownCode
 
@@ -169,6 +175,7 @@ def enter_code() -> Any:
     if set(request.form) - {"csrf_token", "code"}:
         raise SurveyBadRequest(_("The form contained fields the survey does not expect."))
     code = (request.form.get("code") or "").strip()
+    g.code_failed = True
     if not code:
         return _render_welcome(_("Enter the code you were given."))
     if len(code) > 64:
@@ -184,6 +191,7 @@ def enter_code() -> Any:
         return _render_welcome(_("The code was not recognised. Check it and try again."))
     except SurveyClosed:
         return _closed_page()
+    g.code_failed = False
     ctx.remember_response(_handle_response_id(handle))
     return redirect(url_for(".resume"))
 
@@ -348,8 +356,8 @@ def _render_review(flow: Flow, answers: dict, status: int = 200) -> Any:
     for page in flow.pages(answers):
         rows = []
         for q in flow.questions(page, answers):
-            rows.append({"id": q.item.id, "text": q.item.text.get(lang), "answer": _display(q, answers, lang)})
-        sections.append({"page": page, "title": page.title.get(lang), "rows": rows})
+            rows.append({"id": q.item.id, "text": translated(q.item.text, lang), "answer": _display(q, answers, lang)})
+        sections.append({"page": page, "title": translated(page.title, lang), "rows": rows})
     missing = flow.missing_required(answers)
     return (
         render_template(
