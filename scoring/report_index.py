@@ -31,7 +31,8 @@ def score_index(index: "Index", X: np.ndarray, cells: Cells | None, min_n: int) 
         "min_answers": index.min_answers,
         "goal_max": index.goal_max,
         "levels": [{"max": lv.max, "label": dict(lv.label.values), "colour": lv.colour} for lv in index.levels],
-        "overall": _figures(index, city, 0, n_all, level_max, min_n),
+        "overall": ({"suppressed": False, **_figures(index, city, 0, n_all, level_max, min_n)}
+                    if n_all >= min_n else _hidden(n_all)),
         "groups": [],
     }
     if index.baseline is not None and entry["overall"]["index"] is not None:
@@ -54,6 +55,11 @@ def score_index(index: "Index", X: np.ndarray, cells: Cells | None, min_n: int) 
         shown = [g["index"] for g in groups if not g["suppressed"] and g["index"] is not None]
         entry["goal_met"] = None if not shown or index.goal_max is None else all(v <= index.goal_max for v in shown)
     return entry
+
+
+def _hidden(n: int) -> dict[str, Any]:
+    return {"n": None, "suppressed": True, "index": None, "level": None, "level_label": None,
+            "variables_at_4_6": None, "distance_to_goal": None, "variables": None}
 
 
 def _figures(index: "Index", table, g: int, n: int, level_max: list[float], min_n: int) -> dict[str, Any]:

@@ -93,3 +93,10 @@ def test_index_in_report_hand_worked():
     assert out["overall"]["level"] == 0 and out["overall"]["variables_at_4_6"] == ["v2"]
     assert out["overall"]["baseline"]["diff"] == pytest.approx(2.0 - 1.67)
     assert out["goal_met"] is False
+
+
+def test_city_index_hidden_below_the_minimum():
+    data = Dataset(["v1", "v2", "v3"], np.ones((4, 3)), {"area": np.array(["A"] * 4)})
+    out = score_report(index_instrument(), data)["indices"]["trygghetsindex"]
+    assert out["overall"]["suppressed"] and out["overall"]["index"] is None
+    assert out["groups"][0]["suppressed"]
