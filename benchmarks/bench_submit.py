@@ -1,0 +1,634 @@
+"""Load benchmark: concurrent respondents completing the cannabis survey.
+
+For each backend (SQLite file, PostgreSQL database ``bench_submit`` created and
+dropped here) the script
+
+1. migrates a fresh database, registers the cannabis instrument, creates a
+   wave in code mode and issues one code per simulated respondent;
+2. serves the real app with gunicorn (2 workers, loopback, a free port) and
+   lets ``--concurrency`` threads, each with its own ``requests.Session``,
+   complete the survey for ``--respondents`` codes page by page exactly like
+   a browser without JavaScript: GET the page, read the form (CSRF token,
+   fields, buttons), POST the answers, follow the redirect, ..., submit;
+3. serves a bare Flask app (one INSERT per request, nothing else) with the
+   same gunicorn set-up on the same database and lets the same clients send
+   the same number of requests per respondent;
+4. prints completed surveys per second, page-save latency p50/p99, requests
+   per second of both apps and their ratio, then counts the stored responses:
+   every thank-you page must have exactly one submitted response behind it.
+
+Goal (issue 5): ratio >= 0.5 and page-save p99 < 250 ms at 50 concurrent
+respondents, zero lost and zero duplicated responses.
+
+    .venv/bin/python benchmarks/bench_submit.py [--respondents 200]
+        [--concurrency 50] [--backend sqlite|postgresql|both] [--max-seconds 120]
+
+Everything runs on 127.0.0.1; each phase stops after ``--max-seconds``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urljoin
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_DATABASE = "bench_submit"
+SECRET = "bench-submit-secret-key-0123456789abcdef"
+INSTRUMENT = "cannabis-attityd"
+SCHOOLS = ["Skolan A", "Skolan B", "Skolan C"]
+
+
+# ============================================================ the bare handler
+
+
+def bare_app():  # -> flask.Flask
+    """A Flask app whose one view does one INSERT per request (the floor a
+    page save is measured against). Served by gunicorn as
+    ``bench_submit:bare_app()`` with ``DATABASE_URL`` in the environment."""
+    from flask import Flask, request
+    from sqlalchemy import text
+
+    from surveys.db import make_engine
+
+    app = Flask("bare")
+    engine = make_engine(os.environ["DATABASE_URL"])
+    insert = text("INSERT INTO bench_bare (respondent, page, payload) VALUES (:r, :p, :d)")
+
+    @app.post("/save")
+    def save():
+        form = request.form
+        with engine.begin() as conn:
+            conn.execute(insert, {"r": form.get("respondent", ""), "p": form.get("page", ""),
+                                  "d": json.dumps(form.to_dict(flat=False))})
+        return "saved\n"
+
+    return app
+
+
+BARE_TABLE = {
+    "sqlite": "CREATE TABLE bench_bare (id INTEGER PRIMARY KEY AUTOINCREMENT, respondent TEXT, page TEXT, payload TEXT)",
+    "postgresql": "CREATE TABLE bench_bare (id SERIAL PRIMARY KEY, respondent TEXT, page TEXT, payload TEXT)",
+}
+
+
+# ============================================================ HTML forms
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    hidden: dict[str, str] = field(default_factory=dict)
+    radios: dict[str, list[str]] = field(default_factory=dict)
+    checkboxes: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> attrs
+    selects: dict[str, list[str]] = field(default_factory=dict)
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, text)
+
+
+_TAG = re.compile(r"<(form|input|button|textarea|select|option)\b([^>]*)>|</(select)>", re.I)
+_ATTR = re.compile(r'([a-zA-Z_:-]+)(?:\s*=\s*"([^"]*)")?')
+
+
+def parse_forms(html: str) -> list[Form]:
+    """Every form with its fields and submit buttons. A regular-expression
+    scan of the tags (the pages are our own, well-formed templates): much
+    cheaper than a full HTML parser, so the simulated clients take little of
+    the CPU they share with the server."""
+    from html import unescape
+
+    forms: list[Form] = []
+    select: str | None = None
+    for m in _TAG.finditer(html):
+        if m.group(3):
+            select = None
+            continue
+        tag = m.group(1).lower()
+        attrs = {k.lower(): unescape(v or "") for k, v in _ATTR.findall(m.group(2))}
+        if tag == "form":
+            forms.append(Form(attrs.get("action", ""), attrs.get("method", "get").lower()))
+            continue
+        if not forms:
+            continue
+        form = forms[-1]
+        name = attrs.get("name", "")
+        if tag == "input":
+            kind = attrs.get("type", "text").lower()
+            if kind == "hidden":
+                form.hidden[name] = attrs.get("value", "")
+            elif kind == "radio":
+                form.radios.setdefault(name, []).append(attrs.get("value", "on"))
+            elif kind == "checkbox":
+                form.checkboxes.setdefault(name, []).append(attrs.get("value", "on"))
+            elif kind == "submit":
+                form.buttons.append((name, attrs.get("value", ""), ""))
+            elif name:
+                form.texts[name] = attrs | {"type": kind}
+        elif tag == "textarea" and name:
+            form.texts[name] = attrs | {"type": "textarea"}
+        elif tag == "select" and name:
+            select = name
+            form.selects[name] = []
+        elif tag == "option" and select:
+            form.selects[select].append(attrs.get("value", ""))
+        elif tag == "button" and attrs.get("type", "submit").lower() == "submit":
+            form.buttons.append((name, attrs.get("value", ""), ""))
+    return forms
+
+
+_BACK = re.compile(r"back|prev|tillbaka|föregående|previous|lang|språk", re.I)
+
+
+def forward_button(form: Form) -> tuple[str, str] | None:
+    """The submit button that moves on (next / submit), not back."""
+    candidates = [b for b in form.buttons if not _BACK.search(f"{b[0]} {b[1]} {b[2]}")]
+    if not candidates:
+        return None
+    name, value, _ = candidates[-1]
+    return name, value
+
+
+def fill(form: Form, seed: int) -> list[tuple[str, str]]:
+    """Answers for every field of a question page: random but valid, and the
+    same for the same respondent and field (a page shown again after a
+    follow-up question appeared gets the same answers)."""
+    data: list[tuple[str, str]] = list(form.hidden.items())
+
+    def rng(name: str) -> random.Random:
+        return random.Random(f"{seed}:{name}")
+
+    for name, values in form.radios.items():
+        data.append((name, rng(name).choice(values)))
+    for name, values in form.checkboxes.items():
+        data.append((name, values[0]))
+    for name, values in form.selects.items():
+        choices = [v for v in values if v]
+        if choices:
+            data.append((name, rng(name).choice(choices)))
+    for name, attrs in form.texts.items():
+        if name == "code" or name.endswith("_other"):
+            continue
+        if attrs["type"] == "number" or attrs.get("inputmode") == "numeric":
+            # The cannabis survey's only number (age at first use) is 10-20.
+            low = int(attrs.get("min") or 10)
+            high = int(attrs.get("max") or 20)
+            data.append((name, str(rng(name).randint(low, high))))
+        else:
+            data.append((name, "bench"))
+    return data
+
+
+# ============================================================ simulated respondents
+
+
+class Failure(Exception):
+    pass
+
+
+@dataclass
+class Tally:
+    save_ms: list[float] = field(default_factory=list)
+    requests: int = 0
+    completed: int = 0
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, save_ms: list[float], requests: int, completed: bool, failure: str | None) -> None:
+        with self.lock:
+            self.save_ms.extend(save_ms)
+            self.requests += requests
+            self.completed += int(completed)
+            if failure:
+                self.failures.append(failure)
+
+
+def complete_survey(base: str, slug: str, code: str, seed: int, session: Any = None) -> tuple[list[float], int, int]:
+    """One respondent: enter the code, answer page by page, submit.
+    Returns (page-save latencies in ms, requests sent, pages saved).
+    ``session`` defaults to a ``requests.Session``; the profiler passes the
+    app's test client behind the same interface."""
+    import requests
+
+    session = session or requests.Session()
+    sent = 0
+    saves: list[float] = []
+
+    def get(url: str):
+        nonlocal sent
+        sent += 1
+        r = session.get(url, allow_redirects=False, timeout=30)
+        if r.status_code >= 400:
+            raise Failure(f"GET {url} -> {r.status_code}")
+        return r
+
+    def post(url: str, data: list[tuple[str, str]]):
+        nonlocal sent
+        sent += 1
+        r = session.post(url, data=data, allow_redirects=False, timeout=30)
+        if r.status_code >= 400:
+            raise Failure(f"POST {url} -> {r.status_code}: {r.text[:200]!r}")
+        return r
+
+    def follow(r, url: str):
+        while r.is_redirect:
+            url = urljoin(url, r.headers["Location"])
+            r = get(url)
+        return r, url
+
+    url = f"{base}/s/{slug}/"
+    r, url = follow(get(url), url)
+    forms = [f for f in parse_forms(r.text) if "code" in f.texts]
+    if not forms:
+        raise Failure("no code form on the welcome page")
+    form = forms[0]
+    data = list(form.hidden.items()) + [("code", code)]
+    button = forward_button(form)
+    if button and button[0]:
+        data.append(button)
+    r, url = follow(post(urljoin(url, form.action) or url, data), url)
+
+    for _ in range(60):
+        page_forms = [f for f in parse_forms(r.text) if f.method == "post" and forward_button(f)]
+        if not page_forms:
+            return saves, sent, len(saves)  # no form moves on: the thank-you page
+        form = page_forms[-1]
+        data = fill(form, seed)
+        name, value = forward_button(form)
+        if name:
+            data.append((name, value))
+        target = urljoin(url, form.action) if form.action else url
+        t0 = time.perf_counter()
+        r = post(target, data)
+        if "/p/" in target:  # a question page (the review's submit is not a page save)
+            saves.append((time.perf_counter() - t0) * 1000)
+        if not r.is_redirect:
+            raise Failure(f"page at {url} not accepted (status {r.status_code}, no redirect)")
+        r, url = follow(r, target)
+    raise Failure("more than 60 pages: the survey never ended")
+
+
+def bare_respondent(base: str, respondent: int, pages: int, requests_per_survey: int) -> tuple[list[float], int]:
+    """The same number of requests as a real respondent, each one INSERT."""
+    import requests
+
+    session = requests.Session()
+    latencies = []
+    for i in range(requests_per_survey):
+        data = {"respondent": str(respondent), "page": f"p{i % max(pages, 1)}",
+                "att01": "3", "att02": "4", "att03": "2", "csrf_token": "x" * 90}
+        t0 = time.perf_counter()
+        r = session.post(f"{base}/save", data=data, timeout=30)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 200:
+            raise Failure(f"bare POST -> {r.status_code}")
+    return latencies, requests_per_survey
+
+
+def run_clients(jobs: list[Callable[[], tuple[list[float], int, bool]]], concurrency: int,
+                deadline: float) -> tuple[Tally, float]:
+    """Runs the jobs on ``concurrency`` threads until done or past the deadline."""
+    work: queue.Queue = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    tally = Tally()
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            try:
+                job = work.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                lat, sent, ok = job()
+                tally.add(lat, sent, ok, None)
+            except Exception as exc:  # counted and reported, never hidden
+                tally.add([], 0, False, f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()) + 35)
+    return tally, time.perf_counter() - t0
+
+
+# ============================================================ profile
+
+
+class TestClientSession:
+    """The app's test client behind the few ``requests.Session`` calls used
+    above, so one respondent can run in-process under cProfile."""
+
+    def __init__(self, app: Any) -> None:
+        self.client = app.test_client()
+
+    @staticmethod
+    def _path(url: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    @staticmethod
+    def _wrap(resp: Any) -> Any:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(status_code=resp.status_code, text=resp.get_data(as_text=True),
+                               headers=resp.headers, is_redirect=resp.status_code in (301, 302, 303, 307, 308))
+
+    def get(self, url: str, **_: Any) -> Any:
+        return self._wrap(self.client.get(self._path(url)))
+
+    def post(self, url: str, data: Any = None, **_: Any) -> Any:
+        from werkzeug.datastructures import MultiDict
+
+        return self._wrap(self.client.post(self._path(url), data=MultiDict(data or [])))
+
+
+def profile(respondents: int, backend: str, top: int = 35) -> None:
+    """Run respondents one after the other through the app in this process
+    under cProfile and print where the time goes."""
+    import cProfile
+    import pstats
+
+    from webapp import create_app
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-submit-profile-"))
+    database_url = make_database(backend, workdir)
+    try:
+        slug, codes = seed(database_url, respondents)
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+                          "RATELIMIT_STORAGE_URI": "memory://", "CODE_RATE_LIMIT": "1000000 per minute"})
+        complete_survey("http://localhost", slug, codes[0], 0, TestClientSession(app))  # warm up
+        profiler = cProfile.Profile()
+        sent = 0
+        t0 = time.perf_counter()
+        profiler.enable()
+        for i, code in enumerate(codes[1:], start=1):
+            sent += complete_survey("http://localhost", slug, code, i, TestClientSession(app))[1]
+        profiler.disable()
+        elapsed = time.perf_counter() - t0
+        print(f"== profile ({backend}): {len(codes) - 1} respondents, {sent} requests, "
+              f"{1000 * elapsed / max(sent, 1):.1f} ms per request in one process (profiler on)")
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
+    finally:
+        drop_database(backend)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# ============================================================ servers and databases
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """``gunicorn APP`` with 2 workers on 127.0.0.1:<free port>."""
+
+    def __init__(self, app: str, env: dict[str, str], workers: int, worker_class: str,
+                 threads: int, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+               "--worker-class", worker_class, "--threads", str(threads),
+               "--bind", f"127.0.0.1:{self.port}", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}",
+               "--backlog", "2048", "--timeout", "60", "--log-level", "warning", "--error-logfile", "-", app]
+        self.log = log
+        self.proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT,
+                                     stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        import requests
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-2000:]}")
+            try:
+                requests.get(self.url + path, timeout=10)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def make_database(backend: str, workdir: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+    host = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{host.replace('postgresql://', 'postgresql+psycopg://', 1)}/{PG_DATABASE}"
+
+
+def drop_database(backend: str) -> None:
+    if backend == "postgresql":
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+
+
+def seed(database_url: str, respondents: int) -> tuple[str, list[str]]:
+    """Migrate, register the instrument, create an open wave, issue codes."""
+    from sqlalchemy import text
+
+    from surveys import db
+    from surveys.loader import load_all
+    from surveys.store import Store
+
+    db.upgrade(database_url, "head")
+    engine = db.make_engine(database_url)
+    store = Store(engine, SECRET.encode("utf-8"))
+    instrument = load_all()[INSTRUMENT]
+    store.register_instrument(instrument, Path(instrument.path).read_text(encoding="utf-8"))
+    slug = "bench-cannabis"
+    store.create_survey(slug=slug, instrument_sha256=instrument.sha256, label="Benchmark",
+                        mode="codes", presets={"school": SCHOOLS})
+    store.set_open(slug, True)
+    codes: list[str] = []
+    per_school = -(-respondents // len(SCHOOLS))
+    for school in SCHOOLS:
+        codes += store.issue_codes(slug, per_school, tags={"school": school, "class": "9A"})
+    backend = engine.dialect.name
+    with engine.begin() as conn:
+        conn.execute(text(BARE_TABLE["postgresql" if backend == "postgresql" else "sqlite"]))
+    engine.dispose()
+    return slug, codes[:respondents]
+
+
+def count_stored(database_url: str, slug: str) -> dict[str, int]:
+    from sqlalchemy import text
+
+    from surveys.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT r.status, count(*) FROM responses r JOIN surveys s ON s.id = r.survey_id "
+            "WHERE s.slug = :slug GROUP BY r.status"), {"slug": slug}).all()
+        spent = conn.execute(text(
+            "SELECT count(*) FROM access_codes c JOIN surveys s ON s.id = c.survey_id "
+            "WHERE s.slug = :slug AND c.status = 'spent'"), {"slug": slug}).scalar_one()
+        bare = conn.execute(text("SELECT count(*) FROM bench_bare")).scalar_one()
+    engine.dispose()
+    counts = {status: n for status, n in rows}
+    return {"submitted": counts.get("submitted", 0), "in_progress": counts.get("in_progress", 0),
+            "spent_codes": spent, "bare_rows": bare}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# ============================================================ one backend
+
+
+def bench_backend(backend: str, args: argparse.Namespace) -> bool:
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-submit-{backend}-"))
+    database_url = make_database(backend, workdir)
+    ok = True
+    try:
+        slug, codes = seed(database_url, args.respondents)
+        env = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+               "SURVEY_ENGINE_INSTANCE": str(workdir), "REDIS_URL": ""}
+        # The benchmark's clients all come from 127.0.0.1: lift the per-address
+        # code-entry limit that protects real classrooms.
+        app_spec = 'webapp:create_app({"CODE_RATE_LIMIT": "1000000 per minute"})'
+        server = Gunicorn(app_spec, env, args.workers, args.worker_class, args.threads,
+                          workdir / "gunicorn-app.log")
+        try:
+            server.wait_ready(f"/s/{slug}/")
+            jobs = []
+            for i, code in enumerate(codes):
+                def job(code=code, i=i):
+                    lat, sent, pages = complete_survey(server.url, slug, code, seed=i)
+                    return lat, sent, True
+                jobs.append(job)
+            tally, elapsed = run_clients(jobs, args.concurrency, time.monotonic() + args.max_seconds)
+        finally:
+            server.stop()
+        pages_per_survey = round(len(tally.save_ms) / max(tally.completed, 1))
+        requests_per_survey = round(tally.requests / max(tally.completed, 1))
+
+        bare = Gunicorn("bench_submit:bare_app()", env, args.workers, args.worker_class,
+                        args.threads, workdir / "gunicorn-bare.log")
+        try:
+            bare.wait_ready("/save")
+            bare_jobs = []
+            for i in range(len(codes)):
+                def bjob(i=i):
+                    lat, sent = bare_respondent(bare.url, i, pages_per_survey, requests_per_survey)
+                    return lat, sent, True
+                bare_jobs.append(bjob)
+            bare_tally, bare_elapsed = run_clients(bare_jobs, args.concurrency,
+                                                   time.monotonic() + args.max_seconds)
+        finally:
+            bare.stop()
+
+        stored = count_stored(database_url, slug)
+        real_rps = tally.requests / elapsed
+        bare_rps = bare_tally.requests / bare_elapsed
+        ratio = real_rps / bare_rps if bare_rps else float("nan")
+        p50, p99 = percentile(tally.save_ms, 0.50), percentile(tally.save_ms, 0.99)
+        lost = max(0, tally.completed - stored["submitted"])
+        duplicated = max(0, stored["submitted"] - tally.completed) + max(0, stored["submitted"] + stored["in_progress"] - len(codes))
+        print(f"\n== {backend}: {len(codes)} respondents, {args.concurrency} concurrent, "
+              f"gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads)")
+        print(f"completed surveys        {tally.completed} in {elapsed:.1f} s "
+              f"= {tally.completed / elapsed:.1f} surveys/s "
+              f"({pages_per_survey} page saves, {requests_per_survey} requests per survey)")
+        print(f"page save latency        p50 {p50:.0f} ms   p99 {p99:.0f} ms   (n = {len(tally.save_ms)})")
+        print(f"survey app               {real_rps:.0f} requests/s")
+        print(f"bare INSERT handler      {bare_rps:.0f} requests/s   "
+              f"p50 {percentile(bare_tally.save_ms, .5):.0f} ms   p99 {percentile(bare_tally.save_ms, .99):.0f} ms")
+        print(f"ratio to bare handler    {ratio:.2f}")
+        print(f"stored                   {stored['submitted']} submitted, {stored['in_progress']} in progress, "
+              f"{stored['spent_codes']} codes spent; lost {lost}, duplicated {duplicated}")
+        if tally.failures or bare_tally.failures:
+            print(f"FAILURES                 {len(tally.failures)} respondents, {len(bare_tally.failures)} bare; first: "
+                  f"{(tally.failures + bare_tally.failures)[0]}")
+        goal = ratio >= 0.5 and p99 < 250
+        print(f"goal (ratio >= 0.5, p99 < 250 ms): {'met' if goal else 'MISSED'}")
+        ok = (lost == 0 and duplicated == 0 and not tally.failures and not bare_tally.failures
+              and tally.completed == len(codes) and stored["spent_codes"] == tally.completed)
+        if not ok:
+            print("INTEGRITY CHECK FAILED")
+    finally:
+        drop_database(backend)
+        if args.keep_logs:
+            print(f"logs and database kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--max-seconds", type=float, default=120,
+                        help="stop each phase after this many seconds")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--keep-logs", action="store_true", help="keep the gunicorn logs and SQLite file")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead: run --respondents in-process under cProfile (first backend)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.respondents <= 5000:
+        parser.error("--respondents must be between 1 and 5000")
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if args.profile:
+        profile(min(args.respondents, 50), backends[0])
+        return 0
+    results = [bench_backend(b, args) for b in backends]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
