@@ -42,8 +42,10 @@ def _codes_from_hash(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uh = np.unique(h)
     m = uh.size
     # A small modulus that keeps the distinct hashes distinct turns the
-    # lookup into one vectorised remainder and a table read.
-    for mod in range(max(m, 1), 64 * max(m, 1) + 1):
+    # lookup into one vectorised remainder and a table read (worth trying
+    # only for the few labels of a group column).
+    tries = range(m, 4 * m + 200) if m <= 4096 else range(0)
+    for mod in tries:
         r = uh % np.uint64(mod)
         if np.unique(r).size == m:
             table = np.zeros(mod, dtype=np.int64)
