@@ -18,7 +18,7 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def instrument_source(name: str, *, arabic: bool = False) -> str:
     text = (instruments_dir() / f"{name}.yaml").read_text(encoding="utf-8")
-    if arabic:
+    if arabic and not re.search(r"(?m)^languages: \[.*\bar\b.*\]$", text):
         # Listing `ar` among the instrument's languages offers the Arabic
         # interface; its texts fall back to Swedish item by item.
         text, n = re.subn(r"(?m)^languages: \[sv, en\]$", "languages: [sv, en, ar]", text)
