@@ -138,3 +138,26 @@ def test_score_report_reproduces_the_vectors(expected):
     close(never["ci95"][0] / 100, sn["wilson95"][0])
     close(never["ci95"][1] / 100, sn["wilson95"][1])
     close(never["baseline"]["p"], sn["binom_vs_0.85_p"])
+
+
+def test_from_yaml_and_csv_to_report(expected):
+    """The same vectors through the real loader (tests/scoring/fixture.yaml)
+    and CSV reader: file in, figures out."""
+    from pathlib import Path
+
+    from surveys.csvio import read_responses_csv
+    from surveys.loader import load_instrument
+
+    here = Path(__file__).resolve().parent
+    inst = load_instrument(here / "fixture.yaml")
+    data = read_responses_csv(here.parent / "data" / "scoring" / "respondents.csv", inst)
+    report = score_report(inst, data, by=("gender",))
+    o, e = report["scales"]["attityd"]["overall"], expected["overall"]
+    assert o["n"] == e["n"]
+    for key in ("mean", "sd", "alpha"):
+        close(o[key], e[key])
+    close(o["baseline"]["p"], e["baseline"]["p"])
+    groups = {g["by"]["gender"]: g for g in report["scales"]["attityd"]["groups"]}
+    assert (groups["flicka"]["n"], groups["pojke"]["n"]) == (33, 23)
+    never = report["declared_shares"]["never"]
+    close(never["baseline"]["p"], expected["share_never"]["binom_vs_0.85_p"])
