@@ -1,2 +1,12 @@
 """Pure computation on numpy arrays: scale scores, indices, shares, comparisons
-against baselines, and small-cell suppression. Imports numpy and scipy only."""
+against baselines, and small-cell suppression. Imports numpy and scipy only.
+
+Modules (one job each): ``scales`` (reverse coding, scale scores),
+``descriptives`` (n, mean, SD, t interval, per-group moments), ``reliability``
+(Cronbach's alpha, item-total r, alpha if deleted), ``inference`` (t tests,
+Hedges' g, Wilson, binomial, two proportions / Fisher, Holm), ``shares``,
+``index`` (trygghetsindex), ``suppression``, ``groups`` (label coding, cells,
+group-vs-rest), ``comparison`` (waves), ``errors``; ``report`` with its
+``report_*`` helpers is the only part that reads the instrument and dataset:
+``scoring.report.score_report(instrument, dataset, by=(), compare=None)``.
+"""
