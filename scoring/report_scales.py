@@ -59,14 +59,15 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         lo, hi = float(scale.response_min), float(scale.response_max)
         rev = np.array([i in scale.reversed for i in scale.items], dtype=bool)
     block = ItemBlock.from_matrix(X, copy=False)
+    answered = block.answered()
     if scale.method == "correct":
         # number correct, not prorated: an unanswered item counts as not correct
-        enough = block.answered() >= max(int(scale.min_answered), 1)
+        enough = answered >= max(int(scale.min_answered), 1)
         scores = np.where(enough, block.values.sum(axis=1), np.nan)
     else:
-        scores = scale_scores_from_block(block, rev, lo, hi, scale.min_answered, scale.method)
+        scores = scale_scores_from_block(block, rev, lo, hi, scale.min_answered, scale.method, answered)
     signs = np.where(rev, -1.0, 1.0)
-    complete = ~block.missing.any(axis=1)
+    complete = answered == k
     codes = cells.codes if cells is not None else np.zeros(scores.size, dtype=np.int64)
     cp = cross_products(block.values, complete, codes, cells.size if cells is not None else 1)
 

@@ -60,12 +60,17 @@ def scale_scores_from_block(
     hi: float,
     min_answered: int,
     method: str = "mean",
+    answered: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Scale score per respondent from a prepared block; see :func:`scale_scores`."""
+    """Scale score per respondent from a prepared block; see :func:`scale_scores`.
+
+    ``answered`` may pass ``block.answered()`` when the caller has it already.
+    """
     rev = np.asarray(reversed_mask, dtype=bool)
     if rev.shape != (block.k,):
         raise ValueError("reversed_mask must have one entry per item")
-    answered = block.answered()
+    if answered is None:
+        answered = block.answered()
     # sum of reverse-coded answers = sum(sign * x) + (lo + hi) * (answered reversed items)
     signs = np.where(rev, -1.0, 1.0)
     total = block.values @ signs
