@@ -29,8 +29,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+# Debian's packages (scripts/install-browser.sh); overridable for other set-ups.
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 VIEWPORT = (360, 740)
 # Without these the headless browser tries to reach the network (updates,
 # sync, field trials) and stalls on a machine without one.
@@ -143,7 +144,7 @@ def survey_factory(live_server: LiveServer, instruments: dict) -> Callable[..., 
         key = (instrument_id, arabic)
         if key not in registered:
             source = Path(instruments[instrument_id].path).read_text(encoding="utf-8")
-            if arabic:
+            if arabic and not re.search(r"(?m)^languages: \[.*\bar\b.*\]$", source):
                 source, n = re.subn(r"(?m)^languages: \[(.*)\]$", r"languages: [\1, ar]", source)
                 assert n == 1, "instrument has no one-line languages list"
             instrument = load_instrument_text(source, f"{instrument_id}.yaml")
@@ -537,3 +538,10 @@ def respondent(browser, live_server: LiveServer) -> Respondent:
 def new_respondent(new_driver, live_server: LiveServer) -> Callable[[], Respondent]:
     """Factory: a respondent in a new browser of their own (quit at teardown)."""
     return lambda: Respondent(new_driver(), live_server.url)
+
+
+@pytest.fixture(scope="session")
+def respondent_for(live_server: LiveServer) -> Callable[[object], Respondent]:
+    """``respondent_for(driver)``: a keyboard-only respondent in that browser
+    (for module-scoped fixtures that cannot use ``respondent``)."""
+    return lambda driver: Respondent(driver, live_server.url)

@@ -56,18 +56,26 @@ def cannabis_wave(live_server, survey_factory):
     return slug, codes
 
 
-def _complete_cannabis(respondent, slug: str, code: str) -> dict:
-    respondent.open(slug)
-    respondent.enter_code(code)
-    assert respondent.page_id(), f"the code did not open a question page: {respondent.text()[:300]}"
-    return respondent.complete(plan_from(CANNABIS_PLAN))
-
-
-def test_cannabis_with_code_completed_by_keyboard(respondent, live_server, cannabis_wave):
+@pytest.fixture(scope="module")
+def completed_cannabis(driver, live_server, cannabis_wave, respondent_for):
+    """A pupil completes the cannabis survey with a code, keyboard only (done
+    once; the spent-code test reuses the code)."""
     slug, codes = cannabis_wave
-    given = _complete_cannabis(respondent, slug, codes[0])
+    driver.get(live_server.url + "/")
+    driver.delete_all_cookies()
+    pupil = respondent_for(driver)
+    pupil.open(slug)
+    pupil.enter_code(codes[0])
+    assert pupil.page_id(), f"the code did not open a question page: {pupil.text()[:300]}"
+    given = pupil.complete(plan_from(CANNABIS_PLAN))
+    return {"slug": slug, "code": codes[0], "given": given, "text": pupil.text(),
+            "layout_problems": pupil.layout_problems}
 
-    assert "Tack för dina svar!" in respondent.text()
+
+def test_cannabis_with_code_completed_by_keyboard(live_server, completed_cannabis):
+    slug, given = completed_cannabis["slug"], completed_cannabis["given"]
+
+    assert "Tack för dina svar!" in completed_cannabis["text"]
     # The follow-ups appeared and were answered.
     assert given["use"] == 2 and given["use_last"] == 3 and given["use_first_age"] == 15
     assert {f"att{i:02d}" for i in range(1, 13)} <= given.keys()
@@ -80,14 +88,13 @@ def test_cannabis_with_code_completed_by_keyboard(respondent, live_server, canna
     assert record["groups"]["school"] == "Skolan B"
     assert stored.pop("school", 2) == 2
     assert stored == given
-    assert respondent.layout_problems == []
+    assert completed_cannabis["layout_problems"] == []
 
 
-def test_spent_code_is_refused_without_showing_answers(respondent, live_server, cannabis_wave):
-    slug, codes = cannabis_wave
-    assert live_server.store.wave_records(slug), "runs after the completion test"
+def test_spent_code_is_refused_without_showing_answers(respondent, live_server, completed_cannabis):
+    slug = completed_cannabis["slug"]
     respondent.open(slug)
-    respondent.enter_code(codes[0])
+    respondent.enter_code(completed_cannabis["code"])
 
     text = respondent.text()
     assert "Koden har redan använts" in text
