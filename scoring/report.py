@@ -15,12 +15,13 @@ from .errors import IncomparableError, ScoringError
 from .jsonsafe import num, pct
 from .report_index import score_index
 from .report_scales import scale_matrix, score_scale
-from .report_shares import code_table, declared_share, item_shares, multi_shares, theme_cells, themes
+from .report_shares import (code_table, declared_share, item_shares, multi_answered, multi_shares, theme_cells,
+                            themes)
 from .shares import columns_code_counts
 
 if TYPE_CHECKING:
     from surveys.dataset import Dataset
-    from surveys.instrument import Instrument
+    from surveys.instrument import Instrument, Share
 
 Compare = Union["Dataset", tuple["Instrument", "Dataset"], None]
 
@@ -132,12 +133,12 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
                                                                   report["themes"][item.id], min_n)
 
     for share in instrument.shares.values():
-        if not wave.has(share.item):
+        x = _share_values(wave, instrument, share)
+        if x is None:
             continue
-        x = wave.column(share.item)
         report["declared_shares"][share.id] = declared_share(share, x, cells, min_n)
-        if previous is not None and previous.has(share.item):
-            y = previous.column(share.item)
+        y = _share_values(previous, instrument, share) if previous is not None else None
+        if y is not None:
             hit = np.asarray(share.codes, dtype=np.float64)
             comparison["declared_shares"][share.id] = compare_share(
                 int(np.isin(x, hit).sum()), int((~np.isnan(x)).sum()),
@@ -232,3 +233,23 @@ def _index_change(current: dict, previous: dict) -> dict:
     return {"previous": previous["overall"]["index"],
             "change": diff(current["overall"]["index"], previous["overall"]["index"]),
             "groups": groups}
+
+
+def _share_values(wave: "_Wave | None", instrument: "Instrument", share: "Share") -> np.ndarray | None:
+    """The values a declared share counts: the item's column, or for a
+    ``multi`` item one value per respondent that is one of the share's codes
+    where any of them was named, -1 where the item was answered without
+    naming one, and NaN where it was not answered. None: not in the data."""
+    if wave is None:
+        return None
+    if wave.has(share.item):
+        return wave.column(share.item)
+    item = next((i for i in instrument.items if i.id == share.item), None)
+    scale = instrument.response_scale(item) if item is not None and item.kind == "multi" else None
+    block = wave.multi_block(item.id, list(scale.codes)) if scale is not None else None
+    if block is None:
+        return None
+    named = np.isin(np.asarray(scale.codes), np.asarray(share.codes))
+    values = np.where((block[:, named] == 1).any(axis=1), float(share.codes[0]), -1.0)
+    values[~multi_answered(block)] = np.nan
+    return values
