@@ -19,9 +19,9 @@ def test_login_ok_and_logout(env, client: Client) -> None:
 def test_wrong_password_message_and_rate_limit(env, client: Client) -> None:
     r = client.login("a@example.se", "wrong password")
     assert r.status_code == 401
-    assert "Wrong e-mail address or password." in r.get_data(as_text=True)
+    assert "Fel e-postadress eller lösenord." in r.get_data(as_text=True)
     r = client.login("nobody@example.se", PASSWORD)
-    assert "Wrong e-mail address or password." in r.get_data(as_text=True)
+    assert "Fel e-postadress eller lösenord." in r.get_data(as_text=True)
     statuses = [client.login("a@example.se", "wrong again").status_code for _ in range(4)]
     assert statuses[:3] == [401, 401, 401] and statuses[3] == 429
     # even the right password is refused until the window has passed

@@ -58,7 +58,7 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     assert r.data.count(b"/Type /Page\n") + r.data.count(b"/Type /Page ") >= 3  # 12 slips a page
     r = c.post_form("/analyst/waves/new", {"instrument": sha, "slug": "Bad Slug", "label": "x",
                                            "mode": "codes", "presets": ""})
-    assert r.status_code == 400 and "lower-case" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "små bokstäver" in r.get_data(as_text=True)
 
 
 def test_results_page_figures_and_hidden_cells(env, logged_in, answered) -> None:
@@ -76,7 +76,7 @@ def test_results_page_figures_and_hidden_cells(env, logged_in, answered) -> None
     assert f"{26 / 6:.2f}" not in row and "–" in row
     assert 'id="hidden-note"' in by_school
     progress = c.get("/analyst/cannabis-2018/progress").get_data(as_text=True)
-    assert "Submitted: 7" in progress and "–" in progress
+    assert "Inskickade: 7" in progress and "–" in progress
 
 
 def test_downloads_read_back(env, logged_in, answered, tmp_path) -> None:
@@ -196,7 +196,7 @@ def test_compare_refused_when_scales_differ(env, logged_in, answered) -> None:
         "cannabis-2018").instrument_sha256, label="same", mode="codes", presets={"school": SCHOOLS})
     env.store.import_responses("cannabis-same", [ca.values(p) for p in ca.PEOPLE])
     r = c.get("/analyst/cannabis-2018/compare/cannabis-same")
-    assert r.status_code == 200 and "Change since the earlier wave" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Förändring sedan den tidigare omgången" in r.get_data(as_text=True)
 
 
 def test_trygghet_and_medborg_results(env, logged_in) -> None:

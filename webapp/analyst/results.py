@@ -67,7 +67,7 @@ def scale_sections(report: Mapping[str, Any], lang: str) -> list[Section]:
         base, target = o.get("baseline"), o.get("target")
         lo, hi = s["range"]
         title = label(s.get("label"), lang) or scale_id
-        header = [_("Group"), "n", _("Mean"), _("95 % CI"), "SD", "alpha",
+        header = [_("Group"), "n", _("Mean"), _("95 % CI"), "SD", _("alpha"),
                   _("Baseline"), _("Difference"), "p", _("Target"), _("Progress to target")]
         rows = [[_("All"), fmt(o["n"]), fmt(o["mean"]), fmt_ci(o["ci95"]), fmt(o["sd"]),
                  fmt(o.get("alpha")), fmt(base and base.get("value")),

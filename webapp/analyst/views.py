@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 from flask import abort, flash, redirect, render_template, request, Response, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from scoring.errors import IncomparableError, ScoringError
@@ -25,6 +25,33 @@ from webapp.analyst.slips import slips_csv, slips_pdf
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 BREAKDOWN_GROUPS = ("school", "grade", "gender", "area", "age_band")
+#: How the pages name the usual group variables (others show their own name).
+GROUP_LABELS = {"school": _l("School"), "grade": _l("Grade"), "gender": _l("Gender"),
+                "area": _l("Area"), "age_band": _l("Age group")}
+#: The download titles in the interface language; surveys.exports keeps
+#: English ones, shown for a format missing here.
+DOWNLOAD_TITLES = {
+    "raw-csv": _l("Raw answers, CSV (UTF-8, comma)"),
+    "raw-csv-sv": _l("Raw answers, CSV for Swedish Excel (semicolon, decimal comma)"),
+    "raw-xlsx": _l("Raw answers, Excel (data, codebook, scores)"),
+    "raw-sav": _l("Raw answers, SPSS .sav with labels"),
+    "codebook-csv": _l("Codebook, CSV"),
+    "codebook-xlsx": _l("Codebook, Excel"),
+    "codebook-html": _l("Codebook, HTML"),
+    "scores-json": _l("Scored results, JSON"),
+    "scores-xlsx": _l("Scored results, Excel"),
+}
+
+
+@bp.context_processor
+def _analyst_labels() -> dict[str, Any]:
+    def group_label(name: str) -> str:
+        return str(GROUP_LABELS.get(name, name))
+
+    def download_title(fmt: Any) -> str:
+        return str(DOWNLOAD_TITLES.get(fmt.key, fmt.title))
+
+    return {"group_label": group_label, "download_title": download_title}
 
 
 def _lang() -> str:
