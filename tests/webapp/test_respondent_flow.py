@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from respondent_support import Browser, first_answers, instrument_of, make_app
+from respondent_support import SCHOOLS, Browser, first_answers, instrument_of, make_app, register
 
 C = "/s/cannabis-2018"
 
@@ -37,8 +37,15 @@ def test_welcome_in_swedish_english_and_arabic(browser, surveys):
     other.get("/s/trygghet-2018/?lang=ar")
     assert '<html lang="ar" dir="rtl">' in other.html
     assert "ابدأ الاستبيان" in other.html  # "Start the survey"
-    # instrument texts without Arabic fall back to Swedish, marked as Swedish
-    assert '<h1><span lang="sv" dir="ltr">Trygghetsundersökning' in other.html
+    # the instrument's own Arabic texts are shown as they are
+    assert "<h1>استبيان الشعور بالأمان" in other.html and "Trygghetsundersökning" not in other.html
+    # instrument texts without Arabic (cannabis offered in Arabic) fall back to Swedish, marked as Swedish
+    sha = register(surveys.store, "cannabis-attityd", arabic=True)
+    surveys.store.create_survey(slug="cannabis-ar", instrument_sha256=sha, label="Cannabis ar",
+                                mode="codes", presets={"school": SCHOOLS}, is_open=True)
+    other.get("/s/cannabis-ar/?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in other.html
+    assert '<h1><span lang="sv" dir="ltr">Enkät om cannabis' in other.html
     # the switch offers the three languages, each named in itself
     for name in ("Svenska", "English", "العربية"):
         assert name in other.html
