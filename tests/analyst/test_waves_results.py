@@ -244,3 +244,15 @@ def test_users_cli(tmp_path) -> None:
     engine.dispose()
     r = run("users", "list", "--url", url)
     assert "ana@example.se\tanalyst\tno surveys" in r.stdout
+
+
+def test_issuing_zero_or_too_many_codes_says_the_allowed_range(env, logged_in) -> None:
+    c = logged_in("a")
+    before = sum(b.issued for b in env.store.code_batches("cannabis-2018"))
+    for count in ("0", "2001"):
+        r = c.post_form("/analyst/cannabis-2018/codes", {"count": count, "tags": "", "output": "html"},
+                        action="/analyst/cannabis-2018/codes")
+        page = r.get_data(as_text=True)
+        # WTForms' range message (Swedish by default), not "this field is required"
+        assert r.status_code in (200, 400) and "mellan 1 och 2000" in page, page[-1500:]
+    assert sum(b.issued for b in env.store.code_batches("cannabis-2018")) == before

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 
@@ -38,7 +38,7 @@ class WaveForm(FlaskForm):
 
 class CodesForm(FlaskForm):
     count = IntegerField(_l("Number of codes"), default=30,
-                         validators=[DataRequired(), NumberRange(min=1, max=2000)])
+                         validators=[InputRequired(), NumberRange(min=1, max=2000)])
     tags = TextAreaField(_l("Group values of this batch"), validators=[Optional()],
                          description=_l('One per line, e.g. "school = Skola A" and "class = 9A".'))
     output = RadioField(_l("Get the codes as"), choices=[
