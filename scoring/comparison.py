@@ -5,10 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .descriptives import Moments, moments
+from .descriptives import Moments, grouped_moments, moments
 from .errors import IncomparableError
+from .groups import Cells
 from .inference import hedges_g, two_proportions, welch_t
 from .jsonsafe import num, pair, pct
+from .suppression import suppress
 
 if TYPE_CHECKING:
     from surveys.instrument import Scale
@@ -36,10 +38,44 @@ def check_comparable(a: "Scale", b: "Scale") -> None:
 
 def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict[str, Any]:
     """Welch t test and Hedges' g (current minus previous) of two waves' scores."""
-    a, b = moments(current), moments(previous)
+    return _compare_moments(moments(current), moments(previous), min_n)
+
+
+def compare_scale_groups(current: np.ndarray, cells: Cells, hidden: np.ndarray, previous: np.ndarray,
+                         prev_cells: Cells, min_n: int) -> list[dict[str, Any]]:
+    """The comparison of :func:`compare_scale` per cell present in both waves
+    (matched by label), in the current breakdown's order.
+
+    ``hidden`` flags the current wave's suppressed cells; the earlier wave's
+    cells are suppressed the same way (primary and secondary), and a cell
+    hidden on either side has no figures.
+    """
+    a = grouped_moments(current, cells.codes, cells.size)
+    b = grouped_moments(previous, prev_cells.codes, prev_cells.size)
+    prev_hidden = suppress(b.n, min_n, prev_cells.constraints())
+    where = {labels: g for g, labels in enumerate(prev_cells.labels)}
+    out = []
+    for g, labels in enumerate(cells.labels):
+        p = where.get(labels)
+        if p is None:
+            continue
+        by = dict(zip(cells.columns, labels))
+        if hidden[g] or prev_hidden[p]:
+            out.append({"by": by, **_SUPPRESSED})
+            continue
+        cell_a = Moments(a.n[g], a.mean[g], a.ss[g])
+        cell_b = Moments(b.n[p], b.mean[p], b.ss[p])
+        out.append({"by": by, **_compare_moments(cell_a, cell_b, min_n)})
+    return out
+
+
+_SUPPRESSED = {"suppressed": True, "previous": None, "diff": None, "welch": None, "hedges_g": None,
+               "hedges_g_ci95": None}
+
+
+def _compare_moments(a: Moments, b: Moments, min_n: int) -> dict[str, Any]:
     if int(a.n) < min_n or int(b.n) < min_n:
-        return {"suppressed": True, "previous": None, "diff": None, "welch": None, "hedges_g": None,
-                "hedges_g_ci95": None}
+        return dict(_SUPPRESSED)
     test = welch_t(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
     g, lo, hi = hedges_g(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
     return {"suppressed": False, "previous": _desc(b), "diff": num(a.mean - b.mean),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 import numpy as np
 
 from .cells import Breakdowns
-from .comparison import check_comparable, compare_scale, compare_share
+from .comparison import check_comparable, compare_scale, compare_scale_groups, compare_share
 from .errors import IncomparableError, ScoringError
 from .jsonsafe import num, pct
 from .report_index import score_index
@@ -113,6 +113,8 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
             except ScoringError as exc:
                 raise IncomparableError(f"cannot compare waves: {exc}") from None
             comparison["scales"][scale.id] = compare_scale(scores, prev_scores, min_n)
+            comparison["scales"][scale.id]["groups"] = _scale_group_change(previous, cells, entry, scores,
+                                                                           prev_scores, min_n)
 
     report["shares"].update(_single_item_shares(wave, min_n))
     for item in instrument.items:
@@ -192,6 +194,17 @@ def _previous_wave(instrument: "Instrument", compare: Compare) -> _Wave | None:
     else:
         prev_instrument, prev_dataset = instrument, compare
     return _Wave(prev_instrument, prev_dataset)
+
+
+def _scale_group_change(previous: _Wave, cells, entry: dict, scores: np.ndarray, prev_scores: np.ndarray,
+                        min_n: int) -> list[dict[str, Any]]:
+    """Per cell of the breakdown present in both waves: the scale's wave
+    comparison (empty without a breakdown or when the earlier wave lacks
+    the breakdown's columns)."""
+    if cells is None or not all(previous.breakdowns.has(c) for c in cells.columns):
+        return []
+    hidden = np.array([g["suppressed"] for g in entry["groups"]], dtype=bool)
+    return compare_scale_groups(scores, cells, hidden, prev_scores, previous.breakdowns.cells(cells.columns), min_n)
 
 
 def _theme_change(wave: _Wave, previous: _Wave, item_id: str, codes, cells, current: dict, min_n: int) -> dict:

@@ -9,7 +9,7 @@ from .descriptives import Moments, grouped_moments, moments, t_interval
 from .groups import Cells, group_vs_rest
 from .inference import one_sample_t, progress_to_target
 from .jsonsafe import count, num, pair
-from .reliability import CrossProducts, alpha_from_covariance, cross_products, grouped_alpha
+from .reliability import CrossProducts, alpha_from_covariance, cross_products
 from .scales import ItemBlock, scale_scores_from_block
 from .shares import columns_code_counts
 from .suppression import suppress
@@ -93,7 +93,7 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         "groups": [],
     }
     if cells is not None:
-        entry["groups"] = _group_cells(cells, scores, cp, signs, min_n)
+        entry["groups"] = _group_cells(cells, scores, cp, signs, min_n, list(scale.items))
     return entry, scores
 
 
@@ -152,25 +152,40 @@ def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, sho
     return out
 
 
+def _group_reliability(cp: CrossProducts, g: int, flip: np.ndarray, items: list[str],
+                       min_n: int) -> tuple[Any, Any, list[dict[str, Any]] | None]:
+    """(alpha, alpha_n, per-item corrected item-total r and alpha if deleted)
+    of cell ``g``; the figures are null when fewer than ``min_n`` respondents
+    answered every item (alpha_n is then null too)."""
+    C, m = cp.covariance(g)
+    if m < min_n:
+        return None, None, None
+    rel = alpha_from_covariance(C * flip, m)
+    per_item = [{"item": item, "r_drop": num(rel.r_drop[j]), "alpha_if_deleted": num(rel.alpha_if_deleted[j])}
+                for j, item in enumerate(items)]
+    return num(rel.alpha), int(m), per_item
+
+
 def _group_cells(cells: Cells, scores: np.ndarray, cp: CrossProducts, signs: np.ndarray,
-                 min_n: int) -> list[dict[str, Any]]:
+                 min_n: int, items: list[str]) -> list[dict[str, Any]]:
     size = cells.size
     gm = grouped_moments(scores, cells.codes, size)
     hidden = suppress(gm.n, min_n, cells.constraints())
     sd = gm.sd
     lo, hi = t_interval(gm.mean, sd, gm.n)
-    alphas, alpha_n = grouped_alpha(cp, size, signs)
+    flip = np.outer(signs, signs)
     rest = group_vs_rest(gm, _pooled(gm), eligible=~hidden)
     out = []
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
         if hidden[g]:
             out.append({"by": by, "suppressed": True, "n": None, "mean": None, "sd": None, "ci95": None,
-                        "alpha": None, "vs_rest": None})
+                        "alpha": None, "alpha_n": None, "item_reliability": None, "vs_rest": None})
             continue
+        alpha, alpha_n, per_item = _group_reliability(cp, g, flip, items, min_n)
         out.append({"by": by, "suppressed": False, "n": count(gm.n[g]), "mean": num(gm.mean[g]), "sd": num(sd[g]),
                     "ci95": pair(lo[g], hi[g]),
-                    "alpha": num(alphas[g]) if alpha_n[g] >= min_n else None,
+                    "alpha": alpha, "alpha_n": alpha_n, "item_reliability": per_item,
                     "vs_rest": {"t": num(rest.test.t[g]), "df": num(rest.test.df[g]), "p": num(rest.test.p[g]),
                                 "p_holm": num(rest.p_holm[g])}})
     return out

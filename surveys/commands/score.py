@@ -37,11 +37,15 @@ class _Failure(Exception):
               show_default=True)
 @click.option("--compare", "compare_path", type=click.Path(dir_okay=False), default=None,
               help="Another wave's CSV of the same instrument to compare with.")
+@click.option("--compare-instrument", "compare_instrument_path", type=click.Path(dir_okay=False),
+              default=None, help="The instrument version of the --compare wave "
+                                 "(default: the same --instrument).")
 def command(instrument_path: str, responses_path: str, by: tuple[str, ...], fmt: str,
-            compare_path: str | None) -> None:
+            compare_path: str | None, compare_instrument_path: str | None) -> None:
     """Score FILE.csv: scales, shares and indices as JSON (or a table)."""
     try:
-        instrument, report = build_report(instrument_path, responses_path, by, compare_path)
+        instrument, report = build_report(instrument_path, responses_path, by, compare_path,
+                                          compare_instrument_path)
     except _Failure as failure:
         for line in failure.lines:
             click.echo(line, err=True)
@@ -53,18 +57,23 @@ def command(instrument_path: str, responses_path: str, by: tuple[str, ...], fmt:
 
 
 def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
-                 compare_path: str | None = None) -> tuple["Instrument", dict[str, Any]]:
-    """Load, read, check ``by`` and score; raises ``_Failure`` for user errors."""
-    from surveys.csvio import CsvError, read_responses_csv
-    from surveys.loader import InstrumentError, load_instrument
+                 compare_path: str | None = None,
+                 compare_instrument_path: str | None = None) -> tuple["Instrument", dict[str, Any]]:
+    """Load, read, check ``by`` and score; raises ``_Failure`` for user errors.
 
-    try:
-        instrument = load_instrument(instrument_path)
-    except InstrumentError as exc:
-        raise _Failure([str(e) for e in exc.errors] or [str(exc)]) from None
+    The ``compare_path`` wave is read against ``compare_instrument_path``
+    (default: the same instrument), and waves whose scales are defined
+    differently are refused.
+    """
+    from surveys.csvio import CsvError, read_responses_csv
+
+    if compare_instrument_path and not compare_path:
+        raise _Failure(["--compare-instrument needs --compare OTHER.csv"])
+    instrument = _load(instrument_path)
+    other_instrument = _load(compare_instrument_path) if compare_instrument_path else instrument
     try:
         dataset = read_responses_csv(responses_path, instrument)
-        other = read_responses_csv(compare_path, instrument) if compare_path else None
+        other = read_responses_csv(compare_path, other_instrument) if compare_path else None
     except CsvError as exc:
         raise _Failure([str(exc)]) from None
     for col in by:
@@ -72,13 +81,26 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
             known = ", ".join(sorted(dataset.groups)) or "none"
             raise _Failure([f"{responses_path}: unknown --by column '{col}' "
                             f"(group columns in the file: {known})"])
-    from scoring.errors import ScoringError  # scipy is imported only when scoring
+    from scoring.errors import IncomparableError, ScoringError  # scipy is imported only when scoring
     from scoring.report import score_report
 
     try:
-        return instrument, score_report(instrument, dataset, by=tuple(by), compare=other)
+        compare = (other_instrument, other) if other is not None else None
+        return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
+    except IncomparableError as exc:
+        raise _Failure([f"{compare_path}: {exc}"]) from None
     except ScoringError as exc:
         raise _Failure([f"cannot score: {exc}"]) from None
+
+
+def _load(path: str) -> "Instrument":
+    """The instrument at ``path``; its errors become a ``_Failure``."""
+    from surveys.loader import InstrumentError, load_instrument
+
+    try:
+        return load_instrument(path)
+    except InstrumentError as exc:
+        raise _Failure([str(e) for e in exc.errors] or [str(exc)]) from None
 
 
 def _json_safe(value: Any) -> Any:

@@ -94,6 +94,8 @@ def _scale(scale_id: str, scale: dict[str, Any], report: dict[str, Any], lang: s
     comp = report.get("comparison", {}).get("scales", {}).get(scale_id)
     if comp:
         lines.append("  earlier wave: " + _comparison_text(comp))
+        for g in comp.get("groups", []):
+            lines.append(f"    {_by(g['by'])}: " + _comparison_text(g))
     return lines
 
 

@@ -204,3 +204,65 @@ def test_misspelt_item_of_the_cannabis_instrument(tmp_path, column, message):
     path.write_text(f"school,use,{column}\nEkbackeskolan,1,3\n")
     assert fails("--responses", str(path), instrument=root / "instruments" / "cannabis-attityd.yaml") \
         == f"{path}: row 1, column '{column}': {message}\n"
+
+
+CANNABIS = Path(__file__).resolve().parents[2] / "instruments" / "cannabis-attityd.yaml"
+RESTRICTIVE = [f"att{j:02d}" for j in range(1, 9)]
+
+
+def _cannabis_wave(path: Path, shift: int) -> Path:
+    """Twelve respondents answering the restrictive items (codes 1-6)."""
+    rows = [",".join(RESTRICTIVE)]
+    for r in range(12):
+        rows.append(",".join(str(1 + (r + j + shift) % 6) for j in range(8)))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _changed_cannabis(tmp_path: Path, old: str, new: str) -> Path:
+    text = CANNABIS.read_text(encoding="utf-8")
+    changed = text.replace(old, new).replace('version: "2018.1"', 'version: "2099.1"')
+    assert changed.count("2099.1") == 1 and new in changed
+    path = tmp_path / "cannabis-changed.yaml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def test_compare_with_another_instrument_version_refused_when_reversal_differs(tmp_path):
+    other = _changed_cannabis(tmp_path, "reversed: [att02, att04, att06, att08]",
+                              "reversed: [att02, att04, att06, att07]")
+    now, before = _cannabis_wave(tmp_path / "now.csv", 0), _cannabis_wave(tmp_path / "before.csv", 2)
+    err = fails("--responses", str(now), "--compare", str(before), "--compare-instrument", str(other),
+                instrument=CANNABIS)
+    assert err.count("\n") == 1
+    assert err.startswith(f"{before}: cannot compare waves: scale 'restrictive' is defined differently")
+    assert "reversed items ['att02', 'att04', 'att06', 'att08'] vs ['att02', 'att04', 'att06', 'att07']" in err
+
+
+def test_compare_with_another_instrument_version_with_the_same_scales(tmp_path):
+    # a changed label only: the scales score the same way, so the waves compare
+    other = _changed_cannabis(tmp_path, "sv: Restriktiv hållning till cannabis (1–6, högt = restriktiv)",
+                              "sv: Restriktiv hållning (1–6)")
+    now, before = _cannabis_wave(tmp_path / "now.csv", 0), _cannabis_wave(tmp_path / "before.csv", 2)
+    report = score("--responses", str(now), "--compare", str(before), "--compare-instrument", str(other),
+                   instrument=CANNABIS)
+    comp = report["comparison"]["scales"]["restrictive"]
+
+    def scores(shift: int) -> list[float]:
+        out = []
+        for r in range(12):
+            x = [1 + (r + j + shift) % 6 for j in range(8)]
+            out.append(sum(7 - v if j % 2 else v for j, v in enumerate(x)) / 8)
+        return out
+    from scipy import stats
+
+    ref = stats.ttest_ind(scores(0), scores(2), equal_var=False)
+    assert comp["previous"]["n"] == 12
+    assert comp["welch"]["t"] == pytest.approx(ref.statistic, abs=1e-10)
+    assert comp["welch"]["p"] == pytest.approx(ref.pvalue, abs=1e-12)
+
+
+def test_compare_instrument_without_compare_is_an_error(tmp_path):
+    now = _cannabis_wave(tmp_path / "now.csv", 0)
+    assert fails("--responses", str(now), "--compare-instrument", str(CANNABIS), instrument=CANNABIS) == \
+        "--compare-instrument needs --compare OTHER.csv\n"
