@@ -13,7 +13,7 @@ from .jsonsafe import num, pair, pct
 from .suppression import suppress
 
 if TYPE_CHECKING:
-    from surveys.instrument import Scale
+    from surveys.instrument import Instrument, Scale
 
 
 def check_comparable(a: "Scale", b: "Scale") -> None:
@@ -34,6 +34,20 @@ def check_comparable(a: "Scale", b: "Scale") -> None:
         problems.append(f"min_answered {a.min_answered} vs {b.min_answered}")
     if problems:
         raise IncomparableError(f"cannot compare waves: scale {a.id!r} is defined differently ({'; '.join(problems)})")
+
+
+def check_instruments_comparable(current: "Instrument", earlier: "Instrument") -> None:
+    """Raise :class:`IncomparableError` unless a wave of ``earlier`` can be
+    compared with one of ``current``: the same instrument id and every scale
+    of ``current`` defined the same way in ``earlier``."""
+    if current.id != earlier.id:
+        raise IncomparableError(f"cannot compare waves of different instruments "
+                                f"({current.id!r} and {earlier.id!r})")
+    for scale in current.scales.values():
+        other = earlier.scales.get(scale.id)
+        if other is None:
+            raise IncomparableError(f"cannot compare waves: scale {scale.id!r} is missing from the earlier wave")
+        check_comparable(scale, other)
 
 
 def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
@@ -29,7 +29,7 @@ class WaveForm(FlaskForm):
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=200)],
                         description=_l('For example "2018".'))
     mode = RadioField(_l("How respondents get in"), choices=[
-        ("codes", _l("One-time codes")), ("open", _l("Open link"))], default="codes")
+        SelectChoice("codes", _l("One-time codes")), SelectChoice("open", _l("Open link"))], default="codes")
     presets = TextAreaField(_l("Lists for the survey"), validators=[Optional()],
                             description=_l('One line per group: "school: Skola A; Skola B". '
                                            "Needed for groups whose options come from the "
@@ -42,8 +42,8 @@ class CodesForm(FlaskForm):
     tags = TextAreaField(_l("Group values of this batch"), validators=[Optional()],
                          description=_l('One per line, e.g. "school = Skola A" and "class = 9A".'))
     output = RadioField(_l("Get the codes as"), choices=[
-        ("html", _l("Printable slips (web page)")), ("pdf", _l("PDF")), ("csv", _l("CSV"))],
-        default="html")
+        SelectChoice("html", _l("Printable slips (web page)")), SelectChoice("pdf", _l("PDF")),
+        SelectChoice("csv", _l("CSV"))], default="html")
 
 
 class SlipsForm(FlaskForm):
@@ -52,7 +52,7 @@ class SlipsForm(FlaskForm):
 
     codes = TextAreaField(validators=[DataRequired()])
     tags = TextAreaField(validators=[Optional()])
-    output = SelectField(choices=[("pdf", "PDF"), ("csv", "CSV")])
+    output = SelectField(choices=[SelectChoice("pdf", "PDF"), SelectChoice("csv", "CSV")])
 
 
 class ImportForm(FlaskForm):

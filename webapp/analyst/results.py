@@ -28,6 +28,13 @@ def fmt(value: Any, digits: int = 2, unit: str = "") -> str:
     return str(value)
 
 
+def signed(value: Any, digits: int = 2, unit: str = "") -> str:
+    """A change with its sign ("+0.40", "-1.00"); "–" when hidden or missing."""
+    if value is None:
+        return HIDDEN
+    return f"{'+' if value > 0 else ''}{fmt(float(value), digits, unit)}"
+
+
 def fmt_ci(ci: Any, digits: int = 2, unit: str = "") -> str:
     if not ci or ci[0] is None:
         return HIDDEN
@@ -141,10 +148,15 @@ def index_sections(report: Mapping[str, Any], instrument: Instrument, lang: str)
             return levels[level]["colour"] if level is not None and level < len(levels) else "#777"
 
         o = ix["overall"]
+        change = (report.get("comparison") or {}).get("indices", {}).get(index_id)
+        changes = {by_text(g["by"]): g["change"] for g in (change or {}).get("groups", [])}
         header = [_("Area"), "n", _("Index"), _("Level"), _("Variables at 4–6")]
+        if change:
+            header.append(_("Change"))
         rows = [[_("Whole city"), fmt(o["n"]), fmt(o["index"]),
                  label(o.get("level_label"), lang) or HIDDEN,
-                 ", ".join(variables.get(v, v) for v in o.get("variables_at_4_6") or []) or "–"]]
+                 ", ".join(variables.get(v, v) for v in o.get("variables_at_4_6") or []) or "–",
+                 *([signed(change["change"])] if change else [])]]
         chart_rows = [Row(_("Whole city"), o["index"], colour=colour(o.get("level")))]
         hidden = False
         for g in ix.get("groups", []):
@@ -153,10 +165,14 @@ def index_sections(report: Mapping[str, Any], instrument: Instrument, lang: str)
             rows.append([by_text(g["by"]), fmt(g["n"]), fmt(g["index"]),
                          label(g.get("level_label"), lang) or HIDDEN,
                          HIDDEN if at is None else (", ".join(variables.get(v, v) for v in at)
-                                                    or "–")])
+                                                    or "–"),
+                         *([signed(changes.get(by_text(g["by"])))] if change else [])])
             chart_rows.append(Row(by_text(g["by"]), g["index"], colour=colour(g.get("level"))))
         refs = []
         notes = []
+        if change:
+            notes.append(_("Change: the index now minus the index of the earlier wave "
+                           "(%(value)s for the whole city).", value=fmt(change.get("previous"))))
         base = o.get("baseline")
         if base:
             refs.append(Reference(base["value"], _("City %(year)s", year=base.get("year") or "")))
@@ -238,6 +254,15 @@ def comparison_section(report: Mapping[str, Any], lang: str) -> Section | None:
         rows.append([name, fmt(prev.get("n")), fmt(prev.get("mean")), fmt(now.get("mean")),
                      fmt(c.get("diff")), fmt(welch.get("t")), fmt_p(welch.get("p")),
                      fmt(c.get("hedges_g")), fmt_ci(c.get("hedges_g_ci95"))])
+        current = {by_text(g["by"]): g for g in report["scales"][scale_id].get("groups", [])}
+        for g in c.get("groups", []):
+            prev = g.get("previous") or {}
+            welch = g.get("welch") or {}
+            now = current.get(by_text(g["by"])) or {}
+            rows.append([f"{name}: {by_text(g['by'])}", fmt(prev.get("n")), fmt(prev.get("mean")),
+                         fmt(None if g["suppressed"] else now.get("mean")), fmt(g.get("diff")),
+                         fmt(welch.get("t")), fmt_p(welch.get("p")), fmt(g.get("hedges_g")),
+                         fmt_ci(g.get("hedges_g_ci95"))])
     for share_id, c in comp.get("declared_shares", {}).items():
         entry = report["declared_shares"][share_id]
         name = label(entry.get("label"), lang) or share_id

@@ -8,6 +8,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from scoring.comparison import check_instruments_comparable
+from scoring.errors import IncomparableError
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
 from surveys.dataset import Dataset, from_records
@@ -36,6 +38,35 @@ def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> d
     if compare is not None:
         other = (compare.instrument, compare.dataset)
     return score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+
+
+@dataclass
+class PreviousWave:
+    """The wave a results page compares with by default, and the more recent
+    earlier waves passed over because their scales are defined differently
+    (each with the reason)."""
+
+    survey: Any | None
+    skipped: list[tuple[Any, str]]
+
+
+def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> PreviousWave:
+    """Among ``candidates`` (the waves the user may see), the most recently
+    created wave before ``survey`` of the same instrument id whose scales are
+    defined the same way."""
+    earlier = sorted((c for c in candidates
+                      if c.instrument_id == survey.instrument_id and c.id < survey.id),
+                     key=lambda c: c.id, reverse=True)
+    instrument = store.instrument(survey.instrument_sha256)
+    skipped: list[tuple[Any, str]] = []
+    for other in earlier:
+        try:
+            check_instruments_comparable(instrument, store.instrument(other.instrument_sha256))
+        except IncomparableError as exc:
+            skipped.append((other, str(exc)))
+            continue
+        return PreviousWave(other, skipped)
+    return PreviousWave(None, skipped)
 
 
 def respondent_scores(wave: Wave) -> dict[str, np.ndarray]:

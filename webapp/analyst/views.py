@@ -9,6 +9,7 @@ import numpy as np
 from flask import abort, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from scoring.errors import IncomparableError, ScoringError
 from scoring.suppression import suppress
@@ -113,7 +114,7 @@ def _parse_lines(text: str, sep: str) -> dict[str, Any]:
 def new_wave() -> Any:
     form = WaveForm()
     infos = store().instruments()
-    form.instrument.choices = [(i.sha256, f"{i.instrument_id} {i.version} ({i.sha256[:10]})")
+    form.instrument.choices = [SelectChoice(i.sha256, f"{i.instrument_id} {i.version} ({i.sha256[:10]})")
                                for i in infos]
     error = None
     if form.validate_on_submit():
@@ -268,6 +269,30 @@ def earlier_waves(s: Any) -> list[Any]:
             if o.instrument_id == s.instrument_id and o.slug != s.slug]
 
 
+#: The "Compare with" value for no comparison (never a slug: a slug starts
+#: with a letter or a digit).
+NO_COMPARISON = "-"
+
+
+def _comparison_wave(s: Any, other: str | None) -> tuple[Any, bool, list[str]]:
+    """(the wave to compare with or None, whether it was chosen automatically,
+    notes). ``other`` is the slug chosen under "Compare with", NO_COMPARISON,
+    or None for the previous comparable wave of the same instrument."""
+    if other == NO_COMPARISON:
+        return None, False, []
+    if other:
+        if other == s.slug:
+            abort(400)
+        survey_or_404(other)
+        return service.load_wave(store(), other), False, []
+    previous = service.previous_wave(store(), s, visible_surveys())
+    notes = [_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
+               label=o.label, slug=o.slug, reason=reason) for o, reason in previous.skipped]
+    if previous.survey is None:
+        return None, False, notes
+    return service.load_wave(store(), previous.survey.slug), True, notes
+
+
 def _results_page(slug: str, other: str | None) -> Any:
     s = survey_or_404(slug)
     wave = service.load_wave(store(), slug)
@@ -275,19 +300,24 @@ def _results_page(slug: str, other: str | None) -> Any:
     by = [b for b in request.args.getlist("by") if b][:2]
     if any(b not in wave.dataset.groups for b in by):
         abort(400, description=_("Unknown breakdown: %(by)s", by=", ".join(by)))
-    compare = None
-    if other:
-        if other == slug:
-            abort(400)
-        survey_or_404(other)
-        compare = service.load_wave(store(), other)
+    compare, automatic, compare_notes = _comparison_wave(s, other)
     lang = _lang()
     try:
         report = service.report(wave, by, compare)
     except IncomparableError as exc:
-        return render_template("analyst/refused.html", survey=s, message=str(exc)), 409
+        if not automatic:
+            return render_template("analyst/refused.html", survey=s, message=str(exc)), 409
+        # the automatic choice never refuses the page: say why and show the wave alone
+        compare_notes.append(_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
+                               label=compare.survey.label, slug=compare.survey.slug, reason=str(exc)))
+        compare, automatic = None, False
+        report = service.report(wave, by, None)
     except ScoringError as exc:
         return render_template("analyst/refused.html", survey=s, message=str(exc)), 400
+    if automatic:
+        compare_notes.insert(0, _("Compared with the previous wave of the same survey, %(label)s "
+                                  "(%(slug)s). Choose another wave or none under \"Compare with\".",
+                                  label=compare.survey.label, slug=compare.survey.slug))
     sections = res.scale_sections(report, lang)
     share = res.share_section(report, lang)
     if share:
@@ -295,12 +325,14 @@ def _results_page(slug: str, other: str | None) -> Any:
     sections += res.index_sections(report, wave.instrument, lang)
     sections += res.theme_sections(report, wave.instrument, lang)
     comparison = res.comparison_section(report, lang)
+    choice = other if other else ""
     return render_template(
         "analyst/results.html", survey=s, report=report, sections=sections,
         comparison=comparison, other=compare.survey if compare else None,
         texts=res.free_texts(wave.instrument, wave.dataset, lang), groups=groups, by=by,
         earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
-        any_hidden=any(sec.has_hidden for sec in sections))
+        any_hidden=any(sec.has_hidden for sec in sections), compare_notes=compare_notes,
+        compare_choice=choice, no_comparison=NO_COMPARISON)
 
 
 @bp.get("/<slug>/results")

@@ -1,0 +1,185 @@
+"""The results page of a wave compares with the previous wave of the same
+instrument by itself (themes per area, scales, shares, index), says so in a
+note when that wave's scales differ, and "Compare with" still overrides.
+Answers go in through the Store; the expected figures are worked out by hand."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from . import cannabis_answers as ca
+from .conftest import SCHOOLS, answer
+
+SKIFTINGE, ARBY = 2, 3  # area codes of the medborgardialog instrument
+LIGHTING, LITTERING = 1, 2  # theme codes
+
+
+def _medborg_wave(env, slug: str, themes_by_area: dict[int, list[list[int]]]) -> None:
+    codes = iter(env.store.issue_codes(slug, sum(len(v) for v in themes_by_area.values())))
+    for area, people in themes_by_area.items():
+        for themes in people:
+            answer(env.store, slug, {"area": area, "unsafe_themes": themes}, code=next(codes))
+
+
+def _row(page: str, name: str) -> list[str]:
+    """The cells of the table row headed ``name`` (the first such row)."""
+    match = re.search(rf'<tr><th scope="row">{re.escape(name)}</th>(.*?)</tr>', page, re.S)
+    assert match, f"no row {name!r}"
+    return [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def _section(page: str, title: str) -> str:
+    """The part of the page from the heading ``title`` to the end of its section."""
+    start = page.index(f"<h2>{title}</h2>")
+    return page[start:page.index("</section>", start)]
+
+
+CHANGE = "Förändring sedan den tidigare omgången"
+
+
+def _two_medborg_waves(env) -> None:
+    # 2018: Skiftinge 5 people, lighting 2/5 = 40 %, littering 3/5 = 60 %;
+    #       Årby 6 people, lighting 3/6 = 50 %, littering 6/6 = 100 %
+    _medborg_wave(env, "medborg-2018", {
+        SKIFTINGE: [[1], [1], [2], [2], [2]],
+        ARBY: [[1, 2]] * 3 + [[2]] * 3,
+    })
+    sha = env.store.survey("medborg-2018").instrument_sha256
+    env.store.create_survey(slug="medborg-2019", instrument_sha256=sha, label="Medborg 2019",
+                            mode="codes", is_open=True)
+    # 2019: Skiftinge 5 people, lighting 4/5 = 80 % (+40), littering 1/5 = 20 % (-40);
+    #       Årby 5 people, lighting 1/5 = 20 % (-30), littering 4/5 = 80 % (-20)
+    _medborg_wave(env, "medborg-2019", {
+        SKIFTINGE: [[1]] * 4 + [[2]],
+        ARBY: [[1]] + [[2]] * 4,
+    })
+
+
+def test_medborg_results_compare_with_the_previous_wave_by_themselves(env, logged_in) -> None:
+    _two_medborg_waves(env)
+    c = logged_in("admin")
+    page = c.get("/analyst/medborg-2019/results").get_data(as_text=True)
+    assert "Jämfört med föregående omgång av samma enkät, Medborg 2018 (medborg-2018)." in page
+    assert "Inom parentes: förändringen i procentenheter sedan den tidigare omgången." in page
+    # columns: n, then one per theme in code order (lighting, littering, ...)
+    skiftinge = _row(page, "Skiftinge")
+    assert skiftinge[0] == "5"
+    assert skiftinge[LIGHTING] == "80 % (+40 %)"
+    assert skiftinge[LITTERING] == "20 % (-40 %)"
+    assert skiftinge[3] == "0 % (0 %)"  # vandalism: named by nobody in either wave
+    arby = _row(page, "Årby")
+    assert arby[0] == "5"
+    assert arby[LIGHTING] == "20 % (-30 %)"
+    assert arby[LITTERING] == "80 % (-20 %)"
+    # the declared share "mentions poor lighting" over all areas: 5/11 then 5/10
+    lighting = _row(_section(page, CHANGE), "Nämner: dålig belysning")
+    assert lighting[:4] == ["11", "45.5 %", "50.0 %", "4.5 %"]
+    # the first wave has no earlier wave: no comparison, no note
+    first = c.get("/analyst/medborg-2018/results").get_data(as_text=True)
+    assert "föregående omgång" not in first.replace("(föregående omgång)", "")
+    assert _row(first, "Skiftinge")[LIGHTING] == "40 %"
+
+
+def test_compare_with_overrides_the_previous_wave(env, logged_in) -> None:
+    _two_medborg_waves(env)
+    c = logged_in("admin")
+    page = c.get("/analyst/medborg-2019/results?compare=-").get_data(as_text=True)
+    assert _row(page, "Skiftinge")[LIGHTING] == "80 %"  # no change shown
+    assert "Jämfört med föregående omgång" not in page
+    assert '<option value="-" selected>' in page
+    # an explicit choice compares without the note about the automatic choice
+    page = c.get("/analyst/medborg-2019/results?compare=medborg-2018").get_data(as_text=True)
+    assert _row(page, "Skiftinge")[LIGHTING] == "80 % (+40 %)"
+    assert "Jämfört med föregående omgång" not in page
+    assert '<option value="medborg-2018" selected>' in page
+    # a later wave is never "previous": 2018 compared with 2019 only when asked for
+    page = c.get("/analyst/medborg-2018/results?compare=medborg-2019").get_data(as_text=True)
+    assert _row(page, "Skiftinge")[LIGHTING] == "40 % (-40 %)"
+
+
+def test_previous_wave_note_in_english(env, logged_in) -> None:
+    _two_medborg_waves(env)
+    page = logged_in("admin").get("/analyst/medborg-2019/results?lang=en").get_data(as_text=True)
+    assert "Compared with the previous wave of the same survey, Medborg 2018 (medborg-2018)." in page
+
+
+def _register_changed_cannabis(env) -> str:
+    from surveys.loader import instruments_dir, load_instrument_text
+
+    text = (instruments_dir() / "cannabis-attityd.yaml").read_text(encoding="utf-8")
+    changed = re.sub(r"(?m)^version:.*$", "version: '99'", text, count=1)
+    changed = changed.replace("reversed: [att02, att04, att06, att08]", "reversed: [att02, att04]")
+    assert changed != text
+    inst = load_instrument_text(changed, "changed.yaml")
+    env.store.register_instrument(inst, changed)
+    return inst.sha256
+
+
+def test_incomparable_previous_wave_is_a_note_not_a_refusal(env, logged_in) -> None:
+    ca.answer_all(env.store, lambda n: env.store.issue_codes("cannabis-2018", n))
+    sha_2018 = env.store.survey("cannabis-2018").instrument_sha256
+    env.store.create_survey(slug="cannabis-2019", instrument_sha256=_register_changed_cannabis(env),
+                            label="2019", mode="codes", presets={"school": SCHOOLS})
+    c = logged_in("admin")
+    r = c.get("/analyst/cannabis-2019/results")
+    assert r.status_code == 200
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert "Den tidigare omgången 2018 (cannabis-2018) jämförs inte:" in page
+    assert "defined differently" in page
+    assert CHANGE not in page
+    # asked for explicitly, the same pair is still refused
+    assert c.get("/analyst/cannabis-2019/results?compare=cannabis-2018").status_code == 409
+
+    # a third wave of the 2018 version: 2019 is passed over (with a note), 2018 compared
+    env.store.create_survey(slug="cannabis-2020", instrument_sha256=sha_2018, label="2020",
+                            mode="codes", presets={"school": SCHOOLS})
+    # the same seven people, but every attitude answer one step more restrictive
+    later = []
+    for person in ca.PEOPLE:
+        v = ca.values(person)
+        for k in range(1, 9):
+            item = f"att{k:02d}"
+            v[item] = min(v[item] + 1, 6) if k % 2 else max(v[item] - 1, 1)
+        later.append(v)
+    env.store.import_responses("cannabis-2020", later)
+    page = html_lib.unescape(c.get("/analyst/cannabis-2020/results").get_data(as_text=True))
+    assert "Den tidigare omgången 2019 (cannabis-2019) jämförs inte:" in page
+    assert "Jämfört med föregående omgång av samma enkät, 2018 (cannabis-2018)." in page
+    assert CHANGE in page
+    row = _row(_section(page, CHANGE), "Restriktiv hållning till cannabis (1–6, högt = restriktiv)")
+    # earlier n 7, earlier mean 27/7 = 3.857; now: a + 1 and b - 1 (where not capped)
+    now = [(min(a + 1, 6) + 7 - max(b - 1, 1)) / 2 for _s, _g, _u, a, b, _w in ca.PEOPLE]
+    assert row[0] == "7" and row[1] == f"{27 / 7:.2f}"
+    assert row[2] == f"{sum(now) / 7:.2f}" and row[3] == f"{sum(now) / 7 - 27 / 7:.2f}"
+
+
+def _trygghet_answers(env, slug: str, problem: bool) -> None:
+    """Six people in Skiftinge answering every index variable with a problem
+    response (or every one with a response that is not a problem)."""
+    instrument = env.store.instrument(env.store.survey(slug).instrument_sha256)
+    index = instrument.indices["trygghetsindex"]
+    values: dict[str, int] = {"area": SKIFTINGE, "gender": 1}
+    for v in index.variables:
+        scale = instrument.response_scale(instrument.item(v.item))
+        ok = [o.code for o in scale.options
+              if o.code not in v.problem and o.code not in scale.missing_codes]
+        values[v.item] = v.problem[0] if problem else ok[0]
+    for _k in range(6):
+        answer(env.store, slug, values)
+
+
+def test_trygghet_index_change_since_the_previous_wave(env, logged_in) -> None:
+    # 2018: nobody gives a problem response: every variable in class 0, index 0.
+    # 2019: everybody does: share 100 % >= the last cut point, class 6, index 6.
+    _trygghet_answers(env, "trygghet-2018", problem=False)
+    sha = env.store.survey("trygghet-2018").instrument_sha256
+    env.store.create_survey(slug="trygghet-2019", instrument_sha256=sha, label="Trygghet 2019",
+                            mode="open", is_open=True)
+    _trygghet_answers(env, "trygghet-2019", problem=True)
+    page = logged_in("admin").get("/analyst/trygghet-2019/results").get_data(as_text=True)
+    assert "Jämfört med föregående omgång av samma enkät, Trygghet 2018 (trygghet-2018)." in page
+    assert '<th scope="col">Förändring</th>' in page
+    city = _row(page, "Hela staden")
+    assert city[1] == "6.00" and city[-1] == "+6.00"
+    assert _row(page, "Skiftinge")[-1] == "+6.00"
+    assert "indexet i den tidigare omgången (0.00 för hela staden)" in page
