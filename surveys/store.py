@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from surveys import codes as codelib
@@ -143,6 +143,17 @@ class ResponseHandle:
 
 
 @dataclass(frozen=True)
+class ResponseState:
+    """What a respondent's request needs, read in one query by
+    :meth:`Store.response_state`: the response, its survey as it is now
+    (``survey.is_open`` fresh from the database) and the saved answers."""
+
+    handle: ResponseHandle
+    survey: SurveyInfo
+    answers: dict[str, AnswerValue]
+
+
+@dataclass(frozen=True)
 class CodeBatch:
     batch_id: str
     tags: dict[str, Any]
@@ -159,6 +170,83 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
+# ----------------------------------------------------- respondent statements
+# The statements every respondent request runs, built once. SQLAlchemy caches
+# the compiled SQL either way, but a statement built anew per call costs its
+# construction, its cache key and a result-map adaptation each time: for the
+# few statements on the hot path that was most of the Python time of a query.
+_SURVEY_COLUMNS = (
+    Survey.id,
+    Survey.slug,
+    Survey.label,
+    Survey.mode,
+    Survey.is_open,
+    Survey.presets,
+    Survey.created_on,
+    Survey.instrument_sha256,
+    InstrumentVersion.instrument_id,
+    InstrumentVersion.version,
+)
+_RESPONSE_COLUMNS = (Response.id, Response.status, Response.last_page, Response.group_values)
+_ANSWER_COLUMNS = (Answer.item_id, Answer.multi, Answer.code, Answer.text)
+_RID = bindparam("rid")
+
+_SURVEY_BY_SLUG = (
+    select(*_SURVEY_COLUMNS)
+    .join(InstrumentVersion, InstrumentVersion.sha256 == Survey.instrument_sha256)
+    .where(Survey.slug == bindparam("slug"))
+)
+_CODE_BY_HASH = select(AccessCode.id, AccessCode.status, AccessCode.tags, AccessCode.response_id).where(
+    AccessCode.code_hash == bindparam("hash"), AccessCode.survey_id == bindparam("survey")
+)
+_RESPONSE_BY_ID = select(*_RESPONSE_COLUMNS).where(Response.id == _RID)
+_INSERT_RESPONSE = insert(Response)
+_CLAIM_CODE = (
+    update(AccessCode)
+    .where(AccessCode.id == bindparam("code_id"), AccessCode.status == "unused")
+    .values(status="started", response_id=_RID)
+)
+_DELETE_RESPONSE = delete(Response).where(Response.id == _RID)
+#: The response, its survey and its answers (LEFT JOIN: a response without
+#: answers is one row with NULL answer columns).
+_RESPONSE_STATE = (
+    select(*_SURVEY_COLUMNS, Response.status, Response.last_page, Response.group_values, *_ANSWER_COLUMNS)
+    .select_from(Response)
+    .join(Survey, Survey.id == Response.survey_id)
+    .join(InstrumentVersion, InstrumentVersion.sha256 == Survey.instrument_sha256)
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .where(Response.id == _RID)
+    .order_by(Answer.item_id, Answer.position)
+)
+_ANSWERS = (
+    select(Response.id, *_ANSWER_COLUMNS)
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .where(Response.id == _RID)
+    .order_by(Answer.item_id, Answer.position)
+)
+#: save_page's one read, inside its write transaction. PostgreSQL locks the
+#: response row only (FOR UPDATE OF responses), never the survey row that
+#: every respondent shares; SQLite already holds the write lock.
+_LOCK_RESPONSE = (
+    select(Response.status, Response.group_values, Survey.presets, Survey.instrument_sha256)
+    .join(Survey, Survey.id == Response.survey_id)
+    .where(Response.id == _RID)
+    .with_for_update(of=Response)
+)
+_CLEAR_ANSWERS = delete(Answer).where(
+    Answer.response_id == _RID, Answer.item_id.in_(bindparam("items", expanding=True))
+)
+_INSERT_ANSWERS = insert(Answer)
+_SET_LAST_PAGE = update(Response).where(Response.id == _RID).values(last_page=bindparam("page"))
+_SUBMIT = (
+    update(Response)
+    .where(Response.id == _RID, Response.status == "in_progress")
+    .values(status="submitted", submitted_on=bindparam("day"), resume_hash=None)
+)
+_SPEND_CODE = update(AccessCode).where(AccessCode.response_id == _RID).values(status="spent", response_id=None)
+_RESPONSE_EXISTS = select(Response.id).where(Response.id == _RID)
+
+
 # ---------------------------------------------------------------------- store
 class Store:
     """Surveys, access codes, responses and answers on one database."""
@@ -168,6 +256,13 @@ class Store:
             raise ValueError("Store needs a non-empty secret key")
         self.engine = engine
         self._writer = writer(engine)
+        # PostgreSQL: the respondent path's reads run without BEGIN/ROLLBACK
+        # (two round trips fewer). Each of them is one statement, or
+        # statements that never relied on one snapshot (READ COMMITTED gives
+        # every statement its own snapshot inside a transaction too).
+        self._reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
+        )
         self._key = secret_key if isinstance(secret_key, bytes) else str(secret_key).encode()
         self._instruments: dict[str, Instrument] = {}
 
@@ -175,6 +270,12 @@ class Store:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _quick_read(self) -> Iterator[Connection]:
+        """A connection for the respondent path's short reads (see __init__)."""
+        with self._reader.connect() as conn:
             yield conn
 
     @contextmanager
@@ -250,18 +351,7 @@ class Store:
         return [InstrumentInfo(r.sha256, r.instrument_id, r.version, r.registered_on) for r in rows]
 
     # ---------------------------------------------------------------- surveys
-    _survey_columns = (
-        Survey.id,
-        Survey.slug,
-        Survey.label,
-        Survey.mode,
-        Survey.is_open,
-        Survey.presets,
-        Survey.created_on,
-        Survey.instrument_sha256,
-        InstrumentVersion.instrument_id,
-        InstrumentVersion.version,
-    )
+    _survey_columns = _SURVEY_COLUMNS
 
     @staticmethod
     def _survey_info(row: Any) -> SurveyInfo:
@@ -284,7 +374,7 @@ class Store:
         )
 
     def _get_survey(self, conn: Connection, slug: str) -> SurveyInfo:
-        row = conn.execute(self._survey_query().where(Survey.slug == slug)).first()
+        row = conn.execute(_SURVEY_BY_SLUG, {"slug": slug}).first()
         if row is None:
             raise UnknownSurvey(f"no survey '{slug}'")
         return self._survey_info(row)
@@ -353,7 +443,7 @@ class Store:
 
     def survey(self, slug: str) -> SurveyInfo:
         """One survey; raises :class:`UnknownSurvey`."""
-        with self._read() as conn:
+        with self._quick_read() as conn:
             return self._get_survey(conn, slug)
 
     def surveys(self) -> list[SurveyInfo]:
@@ -436,7 +526,7 @@ class Store:
         forgotten when its response is submitted). A closed survey raises
         :class:`SurveyClosed`.
         """
-        with self._read() as conn:
+        with self._quick_read() as conn:
             survey = self._get_survey(conn, slug)
         if not survey.is_open:
             raise SurveyClosed(f"survey '{slug}' is closed")
@@ -454,27 +544,21 @@ class Store:
             **extra,
         )
 
-    _response_columns = (Response.id, Response.status, Response.last_page, Response.group_values)
+    _response_columns = _RESPONSE_COLUMNS
 
     def _begin_with_code(self, survey: SurveyInfo, code: str | None) -> ResponseHandle:
         hashed = codelib.code_hash(self._key, code or "")
         if hashed is None:
             raise UnknownCode("unknown code")
         for _attempt in range(5):
-            with self._read() as conn:
-                row = conn.execute(
-                    select(AccessCode.id, AccessCode.status, AccessCode.tags, AccessCode.response_id).where(
-                        AccessCode.code_hash == hashed, AccessCode.survey_id == survey.id
-                    )
-                ).first()
+            with self._quick_read() as conn:
+                row = conn.execute(_CODE_BY_HASH, {"hash": hashed, "survey": survey.id}).first()
                 if row is None:
                     raise UnknownCode("unknown code")
                 if row.status == "spent":
                     raise CodeSpent("this code has already been used")
                 if row.status == "started" and row.response_id:
-                    resp = conn.execute(
-                        select(*self._response_columns).where(Response.id == row.response_id)
-                    ).first()
+                    resp = conn.execute(_RESPONSE_BY_ID, {"rid": row.response_id}).first()
                     if resp is not None and resp.status == "in_progress":
                         return self._handle(resp, survey.slug)
                     raise CodeSpent("this code has already been used")
@@ -483,24 +567,15 @@ class Store:
             tags = dict(row.tags or {})
             with self._write() as conn:
                 conn.execute(
-                    insert(Response).values(
-                        id=rid,
-                        survey_id=survey.id,
-                        status="in_progress",
-                        group_values=tags,
-                        started_on=_today(),
-                    )
+                    _INSERT_RESPONSE,
+                    dict(id=rid, survey_id=survey.id, status="in_progress", group_values=tags, started_on=_today()),
                 )
-                claimed = conn.execute(
-                    update(AccessCode)
-                    .where(AccessCode.id == row.id, AccessCode.status == "unused")
-                    .values(status="started", response_id=rid)
-                ).rowcount
+                claimed = conn.execute(_CLAIM_CODE, {"code_id": row.id, "rid": rid}).rowcount
                 if claimed == 1:
                     self._prefill_groups(conn, survey, rid, tags)
                 else:
                     # Another device won the race: undo our response, re-read.
-                    conn.execute(delete(Response).where(Response.id == rid))
+                    conn.execute(_DELETE_RESPONSE, {"rid": rid})
                     continue
             return ResponseHandle(rid, survey.slug, "in_progress", None, tags, created=True)
         raise StoreError("could not start the response; try again")
@@ -508,7 +583,7 @@ class Store:
     def _begin_open(self, survey: SurveyInfo, resume_token: str | None) -> ResponseHandle:
         if resume_token:
             hashed = codelib.keyed_hash(self._key, resume_token, "resume")
-            with self._read() as conn:
+            with self._quick_read() as conn:
                 resp = conn.execute(
                     select(*self._response_columns).where(
                         Response.resume_hash == hashed,
@@ -542,21 +617,11 @@ class Store:
             if code is not None:
                 rows.append(dict(response_id=rid, item_id=item.id, position=0, multi=False, code=code, text=None))
         if rows:
-            conn.execute(insert(Answer), rows)
-
-    def _response_survey(self, conn: Connection, response_id: str) -> tuple[Any, SurveyInfo]:
-        row = conn.execute(
-            select(Response.status, Response.group_values, Survey.slug)
-            .join(Survey, Survey.id == Response.survey_id)
-            .where(Response.id == str(response_id))
-        ).first()
-        if row is None:
-            raise UnknownResponse(f"no response '{response_id}'")
-        return row, self._get_survey(conn, row.slug)
+            conn.execute(_INSERT_ANSWERS, rows)
 
     def response(self, response_id: str) -> ResponseHandle:
         """The current state of a response."""
-        with self._read() as conn:
+        with self._quick_read() as conn:
             row = conn.execute(
                 select(*self._response_columns, Survey.slug)
                 .join(Survey, Survey.id == Response.survey_id)
@@ -569,16 +634,31 @@ class Store:
     def answers(self, response_id: str) -> dict[str, AnswerValue]:
         """The saved answers: item id -> code (single, number), text, or list
         of codes (multi, in the order chosen)."""
-        with self._read() as conn:
-            exists = conn.scalar(select(Response.id).where(Response.id == str(response_id)))
-            if exists is None:
-                raise UnknownResponse(f"no response '{response_id}'")
-            rows = conn.execute(
-                select(Answer.item_id, Answer.multi, Answer.code, Answer.text)
-                .where(Answer.response_id == str(response_id))
-                .order_by(Answer.item_id, Answer.position)
-            ).all()
-        return _collect(rows)
+        # One query: the response LEFT JOIN its answers (no row: unknown id).
+        with self._quick_read() as conn:
+            rows = conn.execute(_ANSWERS, {"rid": str(response_id)}).all()
+        if not rows:
+            raise UnknownResponse(f"no response '{response_id}'")
+        return _collect(r for r in rows if r.item_id is not None)
+
+    def response_state(self, response_id: str) -> ResponseState:
+        """The response, its survey (fresh: a survey closed a moment ago is
+        seen closed) and its saved answers, in one query (the response row
+        joined to its survey, LEFT JOIN its answers)."""
+        with self._quick_read() as conn:
+            rows = conn.execute(_RESPONSE_STATE, {"rid": str(response_id)}).all()
+        if not rows:
+            raise UnknownResponse(f"no response '{response_id}'")
+        first = rows[0]
+        survey = self._survey_info(first)
+        handle = ResponseHandle(
+            id=str(response_id),
+            slug=survey.slug,
+            status=first.status,
+            last_page=first.last_page,
+            group_values=dict(first.group_values or {}),
+        )
+        return ResponseState(handle, survey, _collect(r for r in rows if r.item_id is not None))
 
     def save_page(self, response_id: str, page_id: str, values: Mapping[str, Any]) -> None:
         """Replace the answers of one page's items in one transaction.
@@ -590,39 +670,37 @@ class Store:
         Raises :class:`InvalidAnswer` (nothing changes),
         :class:`AlreadySubmitted` or :class:`UnknownResponse`.
         """
-        with self._read() as conn:
-            resp, survey = self._response_survey(conn, response_id)
-        if resp.status != "in_progress":
-            raise AlreadySubmitted("this response has already been submitted")
-        instrument = self.instrument(survey.instrument_sha256)
-        page = _find_page(instrument, page_id)
-        locked = {
-            item.id
-            for item in page.items
-            if item.group and _tag_code(instrument, item, survey.presets, resp.group_values or {}) is not None
-        }
-        fields = _page_fields(instrument, page)
-        unknown = sorted(set(values) - set(fields))
-        if unknown:
-            raise InvalidAnswer(f"item '{unknown[0]}' is not on page '{page_id}'")
-        rows: list[dict[str, Any]] = []
-        for field_id, item in fields.items():
-            if field_id in locked or field_id not in values:
-                continue
-            rows.extend(_answer_rows(str(response_id), field_id, item, values[field_id], survey.presets, instrument))
-        cleared = [f for f in fields if f not in locked]
+        rid = str(response_id)
         with self._write() as conn:
-            status = conn.scalar(
-                select(Response.status).where(Response.id == str(response_id)).with_for_update()
-            )
-            if status != "in_progress":
+            # The one read: the response row, locked, with what the checks
+            # need from its survey.
+            resp = conn.execute(_LOCK_RESPONSE, {"rid": rid}).first()
+            if resp is None:
+                raise UnknownResponse(f"no response '{response_id}'")
+            if resp.status != "in_progress":
                 raise AlreadySubmitted("this response has already been submitted")
-            conn.execute(
-                delete(Answer).where(Answer.response_id == str(response_id), Answer.item_id.in_(cleared))
-            )
+            presets = dict(resp.presets or {})
+            instrument = self.instrument(resp.instrument_sha256)
+            page = _find_page(instrument, page_id)
+            locked = {
+                item.id
+                for item in page.items
+                if item.group and _tag_code(instrument, item, presets, resp.group_values or {}) is not None
+            }
+            fields = _page_fields(instrument, page)
+            unknown = sorted(set(values) - set(fields))
+            if unknown:
+                raise InvalidAnswer(f"item '{unknown[0]}' is not on page '{page_id}'")
+            rows: list[dict[str, Any]] = []
+            for field_id, item in fields.items():
+                if field_id in locked or field_id not in values:
+                    continue
+                rows.extend(_answer_rows(rid, field_id, item, values[field_id], presets, instrument))
+            cleared = [f for f in fields if f not in locked]
+            conn.execute(_CLEAR_ANSWERS, {"rid": rid, "items": cleared})
             if rows:
-                conn.execute(insert(Answer), rows)
-            conn.execute(update(Response).where(Response.id == str(response_id)).values(last_page=page.id))
+                conn.execute(_INSERT_ANSWERS, rows)
+            conn.execute(_SET_LAST_PAGE, {"rid": rid, "page": page.id})
 
     def submit(self, response_id: str) -> bool:
         """Submit a response; True only for the call that submitted it.
@@ -630,19 +708,12 @@ class Store:
         Spends the access code and removes every link from the code (and the
         resume token) to the response."""
         with self._write() as conn:
-            done = conn.execute(
-                update(Response)
-                .where(Response.id == str(response_id), Response.status == "in_progress")
-                .values(status="submitted", submitted_on=_today(), resume_hash=None)
-            ).rowcount
+            rid = {"rid": str(response_id)}
+            done = conn.execute(_SUBMIT, {**rid, "day": _today()}).rowcount
             if done == 1:
-                conn.execute(
-                    update(AccessCode)
-                    .where(AccessCode.response_id == str(response_id))
-                    .values(status="spent", response_id=None)
-                )
+                conn.execute(_SPEND_CODE, rid)
                 return True
-            if conn.scalar(select(Response.id).where(Response.id == str(response_id))) is None:
+            if conn.scalar(_RESPONSE_EXISTS, rid) is None:
                 raise UnknownResponse(f"no response '{response_id}'")
             return False
 

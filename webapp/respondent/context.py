@@ -32,6 +32,23 @@ def instrument_for(sha256: str) -> Any:
     return cache[sha256]
 
 
+def fresh_survey(slug: str) -> Any:
+    """The survey as it is in the database now (raises ``UnknownSurvey``);
+    also refreshes this process's copy used by :func:`cached_survey`."""
+    survey = store().survey(slug)
+    current_app.extensions.setdefault("survey_cache", {})[slug] = survey
+    return survey
+
+
+def cached_survey(slug: str) -> Any:
+    """This process's copy of the survey, read once. Only for what never
+    changes after a survey is created (id, mode, instrument, languages):
+    requests that answer read the survey again together with their response
+    row (``Store.response_state``), so a close is seen at once."""
+    survey = current_app.extensions.setdefault("survey_cache", {}).get(slug)
+    return survey if survey is not None else fresh_survey(slug)
+
+
 # -- the response in the session ---------------------------------------
 def active_response() -> str | None:
     """The response id this browser is answering for ``g.slug``."""

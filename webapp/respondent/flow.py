@@ -30,19 +30,24 @@ class Flow:
         self.presets = presets or {}
         self.fixed_groups = frozenset(fixed_groups)
         self._item_ids = {item.id for item in instrument.items}
+        self._askable: dict[str, tuple[Question, ...]] = {}
 
     # -- what is asked --------------------------------------------------
-    def askable(self, page: Page) -> list[Question]:
-        """The page's questions ignoring display conditions."""
-        return [
-            Question(
-                item,
-                item_options(self.instrument, item, self.presets),
-                own_other=f"{item.id}_other" not in self._item_ids,
+    def askable(self, page: Page) -> Sequence[Question]:
+        """The page's questions ignoring display conditions (built once per
+        page: a Flow is reused across requests, see ``views._flow``)."""
+        cached = self._askable.get(page.id)
+        if cached is None:
+            cached = self._askable[page.id] = tuple(
+                Question(
+                    item,
+                    item_options(self.instrument, item, self.presets),
+                    own_other=f"{item.id}_other" not in self._item_ids,
+                )
+                for item in page.items
+                if not (item.group and item.group in self.fixed_groups)
             )
-            for item in page.items
-            if not (item.group and item.group in self.fixed_groups)
-        ]
+        return cached
 
     def questions(self, page: Page, answers: Mapping[str, Any]) -> list[Question]:
         """The questions shown on ``page`` for ``answers``."""

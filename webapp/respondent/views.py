@@ -29,18 +29,25 @@ def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
         values["slug"] = g.slug
 
 
+#: Views that read the survey again with the respondent's response row
+#: (``_load_state``): they check ``is_open`` there, one query instead of two.
+_ANSWERING = frozenset({"respondent.resume", "respondent.page", "respondent.review", "respondent.submit"})
+
+
 @bp.before_request
 def _load_survey() -> Any:
     from surveys.store import UnknownSurvey
 
+    deferred = request.endpoint in _ANSWERING and ctx.active_response() is not None
+    cached = deferred or request.endpoint == "respondent.thanks"
     try:
-        survey = store().survey(g.slug)
+        survey = ctx.cached_survey(g.slug) if cached else ctx.fresh_survey(g.slug)
     except UnknownSurvey:
         raise_not_found()
     g.survey = survey
     g.instrument = ctx.instrument_for(survey.instrument_sha256)
     g.languages = offered_languages(g.instrument.languages)
-    if not survey.is_open and request.endpoint != "respondent.thanks":
+    if not cached and not survey.is_open:
         return _closed_page()
     return None
 
@@ -88,7 +95,19 @@ def _mode() -> str:
 
 
 def _flow() -> Flow:
-    return Flow(g.instrument, g.survey.presets or {}, g.get("fixed_groups", frozenset()))
+    """The respondent's Flow, shared by every request of this process with
+    the same instrument, presets and code-answered groups (it is pure and
+    keeps each page's questions once built)."""
+    presets = g.survey.presets or {}
+    fixed = g.get("fixed_groups", frozenset())
+    key = (g.survey.instrument_sha256, tuple((k, tuple(v)) for k, v in sorted(presets.items())), fixed)
+    flows = current_app.extensions.setdefault("respondent_flows", {})
+    flow = flows.get(key)
+    if flow is None:
+        if len(flows) > 256:  # many waves with their own presets: start afresh
+            flows.clear()
+        flow = flows[key] = Flow(g.instrument, presets, fixed)
+    return flow
 
 
 def _begin(**kwargs: Any) -> Any:
@@ -99,18 +118,29 @@ def _handle_response_id(handle: Any) -> str:
     return str(handle.id)
 
 
-def _load_answers(response_id: str) -> dict[str, Any]:
-    """The saved answers; also notes which group items the code answered
-    (their question is not asked). A response submitted meanwhile (another
-    tab or device) ends here with a clear page."""
+def _load_state(response_id: str) -> Any:
+    """The response, its survey and answers in one read. A survey closed
+    meanwhile ends here with the closed page; a vanished response sends the
+    browser back to the welcome page."""
     from surveys.store import UnknownResponse
 
     try:
-        handle = store().response(response_id)
-        answers = dict(store().answers(response_id))
+        state = store().response_state(response_id)
     except UnknownResponse:
         ctx.forget_response(submitted=False)
         abort(redirect(url_for(".welcome")))
+    g.survey = state.survey
+    if not state.survey.is_open:
+        abort(make_response(_closed_page()))
+    return state
+
+
+def _answers_of(state: Any) -> dict[str, Any]:
+    """The saved answers of an in-progress response; also notes which group
+    items the code answered (their question is not asked). A response
+    submitted meanwhile (another tab or device) ends here with a clear page."""
+    handle = state.handle
+    answers = dict(state.answers)
     if handle.status != "in_progress":
         ctx.forget_response(submitted=True)
         if request.method == "POST":
@@ -122,6 +152,11 @@ def _load_answers(response_id: str) -> dict[str, Any]:
         if item.group in handle.group_values and answered(answers.get(item.id))
     )
     return answers
+
+
+def _load_answers(response_id: str) -> dict[str, Any]:
+    """The saved answers of the active response (see :func:`_answers_of`)."""
+    return _answers_of(_load_state(response_id))
 
 
 def _require_response(for_post: bool) -> str:
@@ -387,7 +422,7 @@ def _display(q: Any, answers: dict, lang: str) -> str:
 
 @bp.post("/submit")
 def submit() -> Any:
-    from surveys.store import AlreadySubmitted, UnknownResponse
+    from surveys.store import AlreadySubmitted
 
     if set(request.form) - {"csrf_token"}:
         raise SurveyBadRequest(_("The form contained fields the survey does not expect."))
@@ -396,13 +431,9 @@ def submit() -> Any:
         if ctx.has_submitted():  # a second click after the first one landed
             return redirect(url_for(".thanks"))
         _require_response(for_post=True)
-    try:
-        status = store().response(response_id).status
-    except UnknownResponse:
-        ctx.forget_response(submitted=False)
-        return redirect(url_for(".welcome"))
-    if status == "in_progress":
-        answers = _load_answers(response_id)
+    state = _load_state(response_id)
+    if state.handle.status == "in_progress":
+        answers = _answers_of(state)
         flow = _flow()
         try:
             _clear_stale(flow, response_id, answers)

@@ -1,0 +1,79 @@
+"""``Store.response_state`` (the respondent path's one read) and
+``save_page`` doing its only read inside its write transaction, on SQLite
+and PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+
+from surveys import store as st
+
+from .tiny_instrument import SCHOOLS, make_survey
+
+
+def test_response_state_is_the_response_its_survey_and_answers(store, migrated_url) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1, tags={"school": "Skolan B"})
+    rid = store.begin("tiny-2024", code=code).id
+
+    state = store.response_state(rid)  # no answer but the code's school yet
+    assert state.answers == {"school": 2}
+    assert (state.handle.status, state.handle.last_page) == ("in_progress", None)
+
+    store.save_page(rid, "use", {"use": 3, "use_first_age": 15, "themes": [3, 1], "themes_other": "parken"})
+    state = store.response_state(rid)
+    assert state.answers == store.answers(rid)
+    assert state.answers["themes"] == [3, 1] and state.answers["themes_other"] == "parken"
+    assert state.handle.id == rid and state.handle.slug == "tiny-2024"
+    assert state.handle.group_values == {"school": "Skolan B"}
+    assert state.handle.last_page == "use"
+    assert state.survey.slug == "tiny-2024" and state.survey.presets == {"school": SCHOOLS}
+    assert state.survey.is_open is True
+
+    # closed through another Store (another process): seen by the next read
+    from surveys.db import make_engine
+
+    engine = make_engine(migrated_url)
+    try:
+        st.Store(engine, secret_key=b"test-secret-key").set_open("tiny-2024", False)
+    finally:
+        engine.dispose()
+    assert store.response_state(rid).survey.is_open is False
+
+    assert store.submit(rid) is True
+    assert store.response_state(rid).handle.status == "submitted"
+
+
+def test_a_response_without_answers_and_an_unknown_one(store) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1)
+    rid = store.begin("tiny-2024", code=code).id
+    assert store.response_state(rid).answers == {}
+    assert store.answers(rid) == {}
+    with pytest.raises(st.UnknownResponse):
+        store.response_state("no-such-response")
+    with pytest.raises(st.UnknownResponse):
+        store.save_page("no-such-response", "use", {"use": 1})
+
+
+def test_save_page_refuses_after_submit_and_changes_nothing(store) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1)
+    rid = store.begin("tiny-2024", code=code).id
+    store.save_page(rid, "use", {"use": 2, "use_first_age": 14})
+    assert store.submit(rid) is True
+    with pytest.raises(st.AlreadySubmitted):
+        store.save_page(rid, "use", {"use": 1})
+    assert store.answers(rid) == {"use": 2, "use_first_age": 14}
+
+
+def test_an_invalid_page_rolls_back_the_whole_save(store) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1)
+    rid = store.begin("tiny-2024", code=code).id
+    store.save_page(rid, "use", {"use": 2, "use_first_age": 14})
+    with pytest.raises(st.InvalidAnswer):
+        store.save_page(rid, "use", {"use": 1, "themes": [99]})  # 99 is no option
+    with pytest.raises(st.InvalidAnswer):
+        store.save_page(rid, "nope", {"use": 1})
+    assert store.answers(rid) == {"use": 2, "use_first_age": 14}
+    assert store.response(rid).last_page == "use"
