@@ -151,6 +151,11 @@ def test_incomparable_previous_wave_is_a_note_not_a_refusal(env, logged_in) -> N
     now = [(min(a + 1, 6) + 7 - max(b - 1, 1)) / 2 for _s, _g, _u, a, b, _w in ca.PEOPLE]
     assert row[0] == "7" and row[1] == f"{27 / 7:.2f}"
     assert row[2] == f"{sum(now) / 7:.2f}" and row[3] == f"{sum(now) / 7 - 27 / 7:.2f}"
+    # per school (6 and 1 pupils in each wave): the cells are hidden in the comparison too
+    by_school = html_lib.unescape(c.get("/analyst/cannabis-2020/results?by=school").get_data(as_text=True))
+    cell = _row(_section(by_school, CHANGE), "Restriktiv hållning till cannabis (1–6, högt = restriktiv): "
+                "Rinmansskolan")
+    assert cell[:4] == ["–", "–", "–", "–"]
 
 
 def _trygghet_answers(env, slug: str, problem: bool) -> None:

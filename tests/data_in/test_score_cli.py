@@ -266,3 +266,15 @@ def test_compare_instrument_without_compare_is_an_error(tmp_path):
     now = _cannabis_wave(tmp_path / "now.csv", 0)
     assert fails("--responses", str(now), "--compare-instrument", str(CANNABIS), instrument=CANNABIS) == \
         "--compare-instrument needs --compare OTHER.csv\n"
+
+
+def test_table_format_lists_the_wave_comparison_per_group():
+    proc = run("--instrument", str(INSTRUMENT), "--responses", str(RESPONSES), "--compare", str(RESPONSES),
+               "--by", "school", "--format", "table")
+    assert proc.returncode == 0, proc.stderr
+    # a wave against itself: no difference; g = 0 with the half-width 1.96 * sqrt(2 / n)
+    for school, n in (("A", 25), ("B", 23), ("C", 8)):
+        half = 1.959963984540054 * (2 / n) ** 0.5
+        line = next(l for l in proc.stdout.splitlines() if l.strip().startswith(f"school={school}: n {n},"))
+        assert "diff +0.00" in line and "p = 1.000" in line
+        assert line.endswith(f"Hedges' g = 0.00 ({-half:.2f}–{half:.2f})")
