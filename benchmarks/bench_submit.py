@@ -459,6 +459,36 @@ class Gunicorn:
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer within {timeout} s")
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) the master and its live workers used."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in [self.proc.pid, *self._workers()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
+
+    def _workers(self) -> list[int]:
+        try:
+            return [int(x) for x in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def settle(self, workers: int, timeout: float = 30) -> None:
+        """Wait until every worker has booted and the server is idle, so that
+        :meth:`cpu_seconds` from now on counts requests, not imports."""
+        end = time.monotonic() + timeout
+        last = -1.0
+        while time.monotonic() < end:
+            time.sleep(0.3)
+            now = self.cpu_seconds()
+            if len(self._workers()) >= workers and now - last < 0.005:
+                return
+            last = now
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -565,6 +595,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                           workdir / "gunicorn-app.log")
         try:
             server.wait_ready(f"/s/{slug}/")
+            server.settle(args.workers)
+            cpu0 = server.cpu_seconds(), time.process_time()
             jobs = []
             for i, code in enumerate(codes):
                 def job(code=code, i=i):
@@ -572,6 +604,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                     return lat, sent, True
                 jobs.append(job)
             tally, elapsed = run_clients(jobs, args.concurrency, time.monotonic() + args.max_seconds)
+            app_cpu = server.cpu_seconds() - cpu0[0], time.process_time() - cpu0[1]
         finally:
             server.stop()
         pages_per_survey = round(len(tally.save_ms) / max(tally.completed, 1))
@@ -581,6 +614,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                         args.threads, workdir / "gunicorn-bare.log")
         try:
             bare.wait_ready("/save")
+            bare.settle(args.workers)
+            cpu0 = bare.cpu_seconds(), time.process_time()
             bare_jobs = []
             for i in range(len(codes)):
                 def bjob(i=i):
@@ -589,6 +624,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                 bare_jobs.append(bjob)
             bare_tally, bare_elapsed = run_clients(bare_jobs, args.concurrency,
                                                    time.monotonic() + args.max_seconds)
+            bare_cpu = bare.cpu_seconds() - cpu0[0], time.process_time() - cpu0[1]
         finally:
             bare.stop()
 
@@ -608,7 +644,13 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
         print(f"survey app               {real_rps:.0f} requests/s")
         print(f"bare INSERT handler      {bare_rps:.0f} requests/s   "
               f"p50 {percentile(bare_tally.save_ms, .5):.0f} ms   p99 {percentile(bare_tally.save_ms, .99):.0f} ms")
-        print(f"ratio to bare handler    {ratio:.2f}")
+        print(f"ratio to bare handler    {ratio:.2f}   (requests/s, app / bare)")
+        app_ms = 1000 * app_cpu[0] / max(tally.requests, 1)
+        bare_ms = 1000 * bare_cpu[0] / max(bare_tally.requests, 1)
+        print(f"server CPU per request   app {app_ms:.1f} ms   bare {bare_ms:.1f} ms   "
+              f"ratio {bare_ms / app_ms if app_ms else float('nan'):.2f}   (gunicorn master + workers, user + system)")
+        print(f"client CPU per request   app {1000 * app_cpu[1] / max(tally.requests, 1):.1f} ms   "
+              f"bare {1000 * bare_cpu[1] / max(bare_tally.requests, 1):.1f} ms   (the simulated respondents, same 2 cores)")
         print(f"stored                   {stored['submitted']} submitted, {stored['in_progress']} in progress, "
               f"{stored['spent_codes']} codes spent; lost {lost}, duplicated {duplicated}")
         if tally.failures or bare_tally.failures:

@@ -93,8 +93,50 @@ def item_options(instrument: Instrument, item: Item, presets: Mapping[str, Seque
     return scale.options if scale else ()
 
 
+#: Form classes already built, by :func:`_form_key` (a page in one language).
+_FORM_CLASSES: dict[tuple, type] = {}
+_FORM_CLASSES_MAX = 512
+
+
+def _form_key(questions: Sequence[Question], lang: str) -> tuple:
+    """Everything :func:`_form_class` reads from ``questions`` in ``lang``."""
+    return (lang,) + tuple(
+        (
+            q.item.id,
+            q.item.kind,
+            q.item.required,
+            q.item.text.get(lang),
+            q.item.min,
+            q.item.max,
+            q.item.max_length,
+            q.item.multiline,
+            q.other_field,
+            tuple((o.code, o.label.get(lang)) for o in q.options),
+        )
+        for q in questions
+    )
+
+
 def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, data: Mapping[str, Any] | None = None) -> FlaskForm:
-    """A FlaskForm for ``questions``; ``formdata`` None means "from the request"."""
+    """A FlaskForm for ``questions``; ``formdata`` None means "from the request".
+
+    The form class of a page is built once per language and process (a new
+    class per request cost more than the rest of building the form)."""
+    key = _form_key(questions, lang)
+    form_cls = _FORM_CLASSES.get(key)
+    if form_cls is None:
+        if len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
+            _FORM_CLASSES.clear()
+        form_cls = _FORM_CLASSES[key] = _form_class(questions, lang)
+    kwargs: dict[str, Any] = {}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    if data:
+        kwargs["data"] = dict(data)
+    return form_cls(**kwargs)
+
+
+def _form_class(questions: Sequence[Question], lang: str) -> type:
     attrs: dict[str, Any] = {}
     for q in questions:
         item = q.item
@@ -132,13 +174,7 @@ def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, d
             validators = [InputRequired(_l("Write an answer.")), length] if item.required else [Optional(), length]
             field_cls = TextAreaField if item.multiline else StringField
             attrs[item.id] = field_cls(label, validators=validators)
-    form_cls = type("PageForm", (FlaskForm,), attrs)
-    kwargs: dict[str, Any] = {}
-    if formdata is not None:
-        kwargs["formdata"] = formdata
-    if data:
-        kwargs["data"] = dict(data)
-    return form_cls(**kwargs)
+    return type("PageForm", (FlaskForm,), attrs)
 
 
 def _number_message(lo: int | None, hi: int | None) -> Any:
