@@ -33,3 +33,17 @@ def pct(x) -> float | None:
     """A share (0-1) as a percentage."""
     v = num(x)
     return None if v is None else 100.0 * v
+
+
+def plain(obj):
+    """A JSON-safe deep copy of a report: NaN and infinities become None,
+    numpy scalars plain Python numbers, mapping keys strings."""
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

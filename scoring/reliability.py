@@ -129,17 +129,3 @@ def cross_products(values: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_gr
         sums[g] = ones @ blk
         prods[g] = blk.T @ blk
     return CrossProducts(n, sums, prods)
-
-
-def grouped_alpha(cp: CrossProducts, n_groups: int, signs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Raw alpha per group (NaN where fewer than 2 rows): (alpha, n)."""
-    k = cp.sums.shape[1]
-    s = np.ones(k) if signs is None else np.asarray(signs, dtype=np.float64)
-    flip = np.outer(s, s)
-    alphas = np.full(n_groups, np.nan)
-    for g in range(n_groups):
-        C, m = cp.covariance(g)
-        if m >= 2:
-            C = C * flip
-            alphas[g] = _alpha(k, np.trace(C), C.sum())
-    return alphas, cp.n[:n_groups]

@@ -6,7 +6,6 @@ column, waves that cannot be compared) is one line on stderr and exit 1.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,9 @@ def command(instrument_path: str, responses_path: str, by: tuple[str, ...], fmt:
             click.echo(line, err=True)
         sys.exit(1)
     if fmt == "json":
-        click.echo(json.dumps(_json_safe(report), ensure_ascii=False, indent=2))
+        from scoring.jsonsafe import plain
+
+        click.echo(json.dumps(plain(report), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         click.echo(render_report(report, instrument))
 
@@ -103,14 +104,3 @@ def _load(path: str) -> "Instrument":
         raise _Failure([str(e) for e in exc.errors] or [str(exc)]) from None
 
 
-def _json_safe(value: Any) -> Any:
-    """NaN/inf -> null and numpy scalars -> Python numbers, recursively."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -3,24 +3,11 @@ as JSON bytes and as tables for the XLSX ``scores`` sheets."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Mapping
 
+from scoring.jsonsafe import plain as _clean
 from surveys.exports.codebook import Sheet
 from surveys.exports.table import Value
-
-
-def _clean(obj: Any) -> Any:
-    """JSON-safe copy: NaN/inf become null, numpy scalars plain numbers."""
-    if isinstance(obj, Mapping):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def report_json(report: Mapping[str, Any]) -> bytes:

@@ -57,7 +57,3 @@ class SlipsForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
-
-
-class CompareForm(FlaskForm):
-    other = SelectField(_l("Earlier wave"), validators=[DataRequired()])
