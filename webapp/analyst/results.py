@@ -75,19 +75,22 @@ def scale_sections(report: Mapping[str, Any], lang: str) -> list[Section]:
         lo, hi = s["range"]
         title = label(s.get("label"), lang) or scale_id
         header = [_("Group"), "n", _("Mean"), _("95 % CI"), "SD", _("alpha"),
-                  _("Baseline"), _("Difference"), "p", _("Target"), _("Progress to target")]
+                  _("Baseline"), _("Difference"), "p", _("Target"), _("Progress to target"),
+                  _("p vs the rest (Holm)")]
         rows = [[_("All"), fmt(o["n"]), fmt(o["mean"]), fmt_ci(o["ci95"]), fmt(o["sd"]),
                  fmt(o.get("alpha")), fmt(base and base.get("value")),
                  fmt(base and base.get("diff")), fmt_p(base and base.get("p")),
                  fmt(target and target.get("value")),
                  fmt(target and target.get("progress") is not None
-                     and target["progress"] * 100, 0, " %")]]
+                     and target["progress"] * 100, 0, " %"), ""]]
         chart_rows = [Row(_("All"), o["mean"], *(o["ci95"] or (None, None)))]
         hidden = o["mean"] is None
         for g in s.get("groups", []):
             hidden |= bool(g["suppressed"])
+            rest = g.get("vs_rest") or {}
             rows.append([by_text(g["by"]), fmt(g["n"]), fmt(g["mean"]), fmt_ci(g["ci95"]),
-                         fmt(g["sd"]), "", "", "", "", "", ""])
+                         fmt(g["sd"]), fmt(g.get("alpha")), "", "", "", "", "",
+                         fmt_p(rest.get("p_holm")) if not g["suppressed"] else HIDDEN])
             chart_rows.append(Row(by_text(g["by"]), g["mean"], *(g["ci95"] or (None, None))))
         refs = []
         if base:
