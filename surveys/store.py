@@ -2,9 +2,12 @@
 
 One :class:`Store` wraps an SQLAlchemy engine and the secret key that keys
 the access-code and resume-token hashes. Every public method runs in its own
-short transaction; write transactions take the write lock up front on SQLite
-(``BEGIN IMMEDIATE``) and lock the response row on PostgreSQL, so concurrent
-workers queue instead of overwriting each other.
+short transaction (on PostgreSQL the respondent path's short reads run in
+autocommit: none relies on one snapshot, see ``Store.__init__``); write transactions
+take the write lock up front on SQLite (``BEGIN IMMEDIATE``) and lock the
+response row on PostgreSQL, so concurrent workers queue instead of
+overwriting each other. The respondent path needs one read per request
+(:meth:`Store.response_state`) and one write transaction per page save.
 
 Concurrency guarantees
 ----------------------
