@@ -1,0 +1,261 @@
+"""The respondent path: beginning or resuming a response, reading its state,
+saving a page, submitting."""
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from surveys import codes as codelib
+from surveys.models import Response, Survey
+from surveys.store.dates import today
+from surveys.store.errors import (
+    AlreadySubmitted,
+    CodeSpent,
+    InvalidAnswer,
+    StoreError,
+    SurveyClosed,
+    UnknownCode,
+    UnknownResponse,
+)
+from surveys.store.groups import tag_code
+from surveys.store.records import AnswerValue, ResponseHandle, ResponseState, SurveyInfo
+from surveys.store.statements import (
+    ANSWERS,
+    CLAIM_CODE,
+    CLEAR_ANSWERS,
+    CODE_BY_HASH,
+    DELETE_RESPONSE,
+    INSERT_ANSWERS,
+    INSERT_RESPONSE,
+    LOCK_RESPONSE,
+    RESPONSE_BY_ID,
+    RESPONSE_COLUMNS,
+    RESPONSE_EXISTS,
+    RESPONSE_STATE,
+    SET_LAST_PAGE,
+    SPEND_CODE,
+    SUBMIT,
+)
+from surveys.store.validate import answer_rows, find_page, page_fields
+from surveys.store.waves import WavesMixin
+
+
+class ResponsesMixin(WavesMixin):
+    """Responses and their answers, as the respondent pages use them."""
+
+    def begin(self, slug: str, code: str | None = None, resume_token: str | None = None) -> ResponseHandle:
+        """Start or resume a response.
+
+        Code mode: an unknown (or malformed) code raises :class:`UnknownCode`,
+        a spent one :class:`CodeSpent`, a started one returns the same
+        response (whatever device asks). Open mode: a known ``resume_token``
+        returns its response; otherwise a new response is created and its
+        token returned once in ``ResponseHandle.resume_token`` (a token is
+        forgotten when its response is submitted). A closed survey raises
+        :class:`SurveyClosed`.
+        """
+        with self._quick_read() as conn:
+            survey = self._get_survey(conn, slug)
+        if not survey.is_open:
+            raise SurveyClosed(f"survey '{slug}' is closed")
+        if survey.mode == "codes":
+            return self._begin_with_code(survey, code)
+        return self._begin_open(survey, resume_token)
+
+    def _handle(self, row: Any, slug: str, **extra: Any) -> ResponseHandle:
+        return ResponseHandle(
+            id=row.id,
+            slug=slug,
+            status=row.status,
+            last_page=row.last_page,
+            group_values=dict(row.group_values or {}),
+            **extra,
+        )
+
+    _response_columns = RESPONSE_COLUMNS
+
+    def _begin_with_code(self, survey: SurveyInfo, code: str | None) -> ResponseHandle:
+        hashed = codelib.code_hash(self._key, code or "")
+        if hashed is None:
+            raise UnknownCode("unknown code")
+        for _attempt in range(5):
+            with self._quick_read() as conn:
+                row = conn.execute(CODE_BY_HASH, {"hash": hashed, "survey": survey.id}).first()
+                if row is None:
+                    raise UnknownCode("unknown code")
+                if row.status == "spent":
+                    raise CodeSpent("this code has already been used")
+                if row.status == "started" and row.response_id:
+                    resp = conn.execute(RESPONSE_BY_ID, {"rid": row.response_id}).first()
+                    if resp is not None and resp.status == "in_progress":
+                        return self._handle(resp, survey.slug)
+                    raise CodeSpent("this code has already been used")
+            # unused: create the response and claim the code in one transaction
+            rid = str(uuid.uuid4())
+            tags = dict(row.tags or {})
+            with self._write() as conn:
+                conn.execute(
+                    INSERT_RESPONSE,
+                    dict(id=rid, survey_id=survey.id, status="in_progress", group_values=tags, started_on=today()),
+                )
+                claimed = conn.execute(CLAIM_CODE, {"code_id": row.id, "rid": rid}).rowcount
+                if claimed == 1:
+                    self._prefill_groups(conn, survey, rid, tags)
+                else:
+                    # Another device won the race: undo our response, re-read.
+                    conn.execute(DELETE_RESPONSE, {"rid": rid})
+                    continue
+            return ResponseHandle(rid, survey.slug, "in_progress", None, tags, created=True)
+        raise StoreError("could not start the response; try again")
+
+    def _begin_open(self, survey: SurveyInfo, resume_token: str | None) -> ResponseHandle:
+        if resume_token:
+            hashed = codelib.keyed_hash(self._key, resume_token, "resume")
+            with self._quick_read() as conn:
+                resp = conn.execute(
+                    select(*self._response_columns).where(
+                        Response.resume_hash == hashed,
+                        Response.survey_id == survey.id,
+                        Response.status == "in_progress",
+                    )
+                ).first()
+            if resp is not None:
+                return self._handle(resp, survey.slug)
+        token = secrets.token_urlsafe(32)
+        rid = str(uuid.uuid4())
+        with self._write() as conn:
+            conn.execute(
+                insert(Response).values(
+                    id=rid,
+                    survey_id=survey.id,
+                    status="in_progress",
+                    group_values={},
+                    started_on=today(),
+                    resume_hash=codelib.keyed_hash(self._key, token, "resume"),
+                )
+            )
+        return ResponseHandle(rid, survey.slug, "in_progress", None, {}, created=True, resume_token=token)
+
+    def _prefill_groups(self, conn: Connection, survey: SurveyInfo, rid: str, tags: Mapping[str, Any]) -> None:
+        """Answer the group items the code's tags already determine."""
+        rows = []
+        instrument = self.instrument(survey.instrument_sha256)
+        for item in instrument.group_items:
+            code = tag_code(instrument, item, survey.presets, tags)
+            if code is not None:
+                rows.append(dict(response_id=rid, item_id=item.id, position=0, multi=False, code=code, text=None))
+        if rows:
+            conn.execute(INSERT_ANSWERS, rows)
+
+    def response(self, response_id: str) -> ResponseHandle:
+        """The current state of a response."""
+        with self._quick_read() as conn:
+            row = conn.execute(
+                select(*self._response_columns, Survey.slug)
+                .join(Survey, Survey.id == Response.survey_id)
+                .where(Response.id == str(response_id))
+            ).first()
+        if row is None:
+            raise UnknownResponse(f"no response '{response_id}'")
+        return self._handle(row, row.slug)
+
+    def answers(self, response_id: str) -> dict[str, AnswerValue]:
+        """The saved answers: item id -> code (single, number), text, or list
+        of codes (multi, in the order chosen)."""
+        # One query: the response LEFT JOIN its answers (no row: unknown id).
+        with self._quick_read() as conn:
+            rows = conn.execute(ANSWERS, {"rid": str(response_id)}).all()
+        if not rows:
+            raise UnknownResponse(f"no response '{response_id}'")
+        return _collect(r for r in rows if r.item_id is not None)
+
+    def response_state(self, response_id: str) -> ResponseState:
+        """The response, its survey (fresh: a survey closed a moment ago is
+        seen closed) and its saved answers, in one query (the response row
+        joined to its survey, LEFT JOIN its answers)."""
+        with self._quick_read() as conn:
+            rows = conn.execute(RESPONSE_STATE, {"rid": str(response_id)}).all()
+        if not rows:
+            raise UnknownResponse(f"no response '{response_id}'")
+        first = rows[0]
+        survey = self._survey_info(first)
+        handle = ResponseHandle(
+            id=str(response_id),
+            slug=survey.slug,
+            status=first.status,
+            last_page=first.last_page,
+            group_values=dict(first.group_values or {}),
+        )
+        return ResponseState(handle, survey, _collect(r for r in rows if r.item_id is not None))
+
+    def save_page(self, response_id: str, page_id: str, values: Mapping[str, Any]) -> None:
+        """Replace the answers of one page's items in one transaction.
+
+        ``values`` maps item ids of the page (and ``<multi item>_other`` text
+        fields) to a code, a number, a text, a list of codes, or None. Items
+        of the page missing from ``values`` are cleared (they were hidden),
+        except group items already answered from the access code's tags.
+        Raises :class:`InvalidAnswer` (nothing changes),
+        :class:`AlreadySubmitted` or :class:`UnknownResponse`.
+        """
+        rid = str(response_id)
+        with self._write() as conn:
+            # The one read: the response row, locked, with what the checks
+            # need from its survey.
+            resp = conn.execute(LOCK_RESPONSE, {"rid": rid}).first()
+            if resp is None:
+                raise UnknownResponse(f"no response '{response_id}'")
+            if resp.status != "in_progress":
+                raise AlreadySubmitted("this response has already been submitted")
+            presets = dict(resp.presets or {})
+            instrument = self.instrument(resp.instrument_sha256)
+            page = find_page(instrument, page_id)
+            locked = {
+                item.id
+                for item in page.items
+                if item.group and tag_code(instrument, item, presets, resp.group_values or {}) is not None
+            }
+            fields = page_fields(instrument, page)
+            unknown = sorted(set(values) - set(fields))
+            if unknown:
+                raise InvalidAnswer(f"item '{unknown[0]}' is not on page '{page_id}'")
+            rows: list[dict[str, Any]] = []
+            for field_id, item in fields.items():
+                if field_id in locked or field_id not in values:
+                    continue
+                rows.extend(answer_rows(rid, field_id, item, values[field_id], presets, instrument))
+            cleared = [f for f in fields if f not in locked]
+            conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": cleared})
+            if rows:
+                conn.execute(INSERT_ANSWERS, rows)
+            conn.execute(SET_LAST_PAGE, {"rid": rid, "page": page.id})
+
+    def submit(self, response_id: str) -> bool:
+        """Submit a response; True only for the call that submitted it.
+
+        Spends the access code and removes every link from the code (and the
+        resume token) to the response."""
+        with self._write() as conn:
+            rid = {"rid": str(response_id)}
+            done = conn.execute(SUBMIT, {**rid, "day": today()}).rowcount
+            if done == 1:
+                conn.execute(SPEND_CODE, rid)
+                return True
+            if conn.scalar(RESPONSE_EXISTS, rid) is None:
+                raise UnknownResponse(f"no response '{response_id}'")
+            return False
+
+
+def _collect(rows: Iterable[Any]) -> dict[str, AnswerValue]:
+    out: dict[str, AnswerValue] = {}
+    for row in rows:
+        value = row.code if row.code is not None else row.text
+        if row.multi:
+            out.setdefault(row.item_id, []).append(value)  # type: ignore[union-attr]
+        else:
+            out[row.item_id] = value
+    return out

@@ -1,0 +1,104 @@
+"""Reading a wave back: progress counts and the submitted records."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from surveys.models import AccessCode, Answer, Response
+from surveys.store.groups import code_label
+from surveys.store.waves import WavesMixin
+
+
+class ResultsMixin(WavesMixin):
+    """What a wave has collected so far."""
+
+    def progress(self, slug: str) -> dict[str, Any]:
+        """Counts of a survey (raw: hide small groups when showing them).
+
+        ``{"total": {"started": n, "in_progress": n, "submitted": n},
+        "codes": {"issued": n, "unused": n, "started": n, "spent": n},
+        "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}}}``
+        where ``started`` counts every response begun; group labels come from
+        the group items' answers, else from the code tags."""
+        with self._read() as conn:
+            survey = self._get_survey(conn, slug)
+            instrument = self.instrument(survey.instrument_sha256)
+            group_items = {i.id: i for i in instrument.group_items}
+            responses = conn.execute(
+                select(Response.id, Response.status, Response.group_values).where(Response.survey_id == survey.id)
+            ).all()
+            answered = conn.execute(
+                select(Answer.response_id, Answer.item_id, Answer.code)
+                .join(Response, Response.id == Answer.response_id)
+                .where(Response.survey_id == survey.id, Answer.item_id.in_(list(group_items)))
+            ).all() if group_items else []
+            code_counts = dict(
+                conn.execute(
+                    select(AccessCode.status, func.count())
+                    .where(AccessCode.survey_id == survey.id)
+                    .group_by(AccessCode.status)
+                ).all()
+            )
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for rid, item_id, code in answered:
+            item = group_items[item_id]
+            labels[rid][item.group or item.id] = code_label(instrument, item, survey.presets, code)
+        total = {"started": 0, "in_progress": 0, "submitted": 0}
+        groups: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+        for rid, status, tags in responses:
+            total["started"] += 1
+            total[status] += 1
+            values = {str(k): str(v) for k, v in (tags or {}).items()}
+            values.update(labels.get(rid, {}))
+            for group, label in values.items():
+                cell = groups[group].setdefault(label, {"started": 0, "in_progress": 0, "submitted": 0})
+                cell["started"] += 1
+                cell[status] += 1
+        codes = {s: int(code_counts.get(s, 0)) for s in ("unused", "started", "spent")}
+        codes["issued"] = sum(codes.values())
+        return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()}}
+
+    def wave_records(self, slug: str) -> list[dict[str, Any]]:
+        """The submitted responses of a wave, one dict each (one query for
+        the responses, one for all their answers: never one per response).
+
+        Each record maps item ids to values as :meth:`answers` does, plus
+        ``"groups"``: group name -> label (group items' answers, else the
+        code's tags, e.g. ``class``), and ``"submitted_on"``: a ``date``."""
+        with self._read() as conn:
+            survey = self._get_survey(conn, slug)
+            submitted = and_(Response.survey_id == survey.id, Response.status == "submitted")
+            responses = conn.execute(
+                select(Response.id, Response.submitted_on, Response.group_values)
+                .where(submitted)
+                .order_by(Response.submitted_on, Response.id)
+            ).all()
+            answer_rows = conn.execute(
+                select(Answer.response_id, Answer.item_id, Answer.multi, Answer.code, Answer.text)
+                .join(Response, Response.id == Answer.response_id)
+                .where(submitted)
+                .order_by(Answer.response_id, Answer.item_id, Answer.position)
+            ).all()
+            by_response: dict[str, dict[str, Any]] = defaultdict(dict)
+            for rid, item_id, multi, code, text in answer_rows:
+                value = code if code is not None else text
+                if multi:
+                    by_response[rid].setdefault(item_id, []).append(value)
+                else:
+                    by_response[rid][item_id] = value
+        instrument = self.instrument(survey.instrument_sha256)
+        group_items = [(i.id, i.group or i.id, i) for i in instrument.group_items]
+        records: list[dict[str, Any]] = []
+        for rid, submitted_on, group_values in responses:
+            record = by_response.get(rid, {})
+            groups = {str(k): str(v) for k, v in (group_values or {}).items()}
+            for item_id, group, item in group_items:
+                code = record.get(item_id)
+                if isinstance(code, int):
+                    groups[group] = code_label(instrument, item, survey.presets, code)
+            record["groups"] = groups
+            record["submitted_on"] = submitted_on
+            records.append(record)
+        return records

@@ -1,0 +1,98 @@
+"""Checking answer values against the instrument: the fields of a page and
+the answer rows a value becomes."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from surveys.store.errors import InvalidAnswer
+
+if TYPE_CHECKING:
+    from surveys.instrument import Instrument, Item, Page
+
+
+def find_page(instrument: Instrument, page_id: str) -> Page:
+    """The page with that id; raises :class:`InvalidAnswer` for an unknown one."""
+    for page in instrument.pages:
+        if page.id == page_id:
+            return page
+    raise InvalidAnswer(f"unknown page '{page_id}'")
+
+
+def _other_field(instrument: Instrument, item: Item) -> str | None:
+    scale = instrument.response_scale(item)
+    if item.kind == "multi" and scale and any(o.other for o in scale.options):
+        return f"{item.id}_other"
+    return None
+
+
+def page_fields(instrument: Instrument, page: Page) -> dict[str, Item]:
+    """Field id -> item for one page (``<id>_other`` maps to its multi item)."""
+    fields: dict[str, Item] = {}
+    declared = {i.id for i in instrument.items}
+    for item in page.items:
+        fields[item.id] = item
+        other = _other_field(instrument, item)
+        # an implicit "other" text field, unless the instrument declares it as an item
+        if other and other not in declared:
+            fields[other] = item
+    return fields
+
+
+def instrument_fields(instrument: Instrument) -> dict[str, Item]:
+    """Field id -> item over every page of the instrument."""
+    fields: dict[str, Item] = {}
+    for page in instrument.pages:
+        fields.update(page_fields(instrument, page))
+    return fields
+
+
+def _valid_codes(item: Item, presets: Mapping[str, Sequence[str]], instrument: Instrument) -> set[int]:
+    if item.options_from == "preset":
+        return set(range(1, len(presets.get(item.group or item.id, [])) + 1))
+    scale = instrument.response_scale(item)
+    return set(scale.codes) if scale else set()
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def answer_rows(
+    rid: str,
+    field_id: str,
+    item: Item,
+    value: Any,
+    presets: Mapping[str, Sequence[str]],
+    instrument: Instrument,
+) -> list[dict[str, Any]]:
+    """Checked answer rows for one field; [] for no answer."""
+    base = dict(response_id=rid, item_id=field_id, position=0, multi=False, code=None, text=None)
+    if value is None or value == "" or value == []:
+        return []
+    if field_id != item.id or item.kind == "text":  # free text (incl. "other")
+        if not isinstance(value, str):
+            raise InvalidAnswer(f"item '{field_id}': expected a text")
+        text = value.strip()
+        if len(text) > item.max_length:
+            raise InvalidAnswer(f"item '{field_id}': text longer than {item.max_length} characters")
+        return [dict(base, text=text)] if text else []
+    if item.kind == "number":
+        if not _is_int(value):
+            raise InvalidAnswer(f"item '{field_id}': expected a whole number, got {value!r}")
+        if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
+            raise InvalidAnswer(f"item '{field_id}': {value} is outside {item.min}-{item.max}")
+        return [dict(base, code=value)]
+    codes = _valid_codes(item, presets, instrument)
+    if item.kind == "single":
+        if not _is_int(value) or value not in codes:
+            raise InvalidAnswer(f"item '{field_id}': {value!r} is not one of its response codes")
+        return [dict(base, code=value)]
+    # multi
+    if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
+        raise InvalidAnswer(f"item '{field_id}': expected a list of response codes")
+    chosen = list(dict.fromkeys(value))
+    bad = [v for v in chosen if v not in codes]
+    if bad:
+        raise InvalidAnswer(f"item '{field_id}': {bad[0]!r} is not one of its response codes")
+    return [dict(base, position=i, multi=True, code=v) for i, v in enumerate(chosen)]

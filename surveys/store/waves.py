@@ -1,0 +1,130 @@
+"""Surveys (waves of an instrument version): creating, finding, opening and closing."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from surveys.models import InstrumentVersion, Survey
+from surveys.store.dates import today
+from surveys.store.errors import InvalidSurvey, SurveyExists, UnknownSurvey
+from surveys.store.instruments import InstrumentsMixin
+from surveys.store.records import SurveyInfo
+from surveys.store.statements import SURVEY_BY_SLUG, SURVEY_COLUMNS
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+class WavesMixin(InstrumentsMixin):
+    """Surveys (waves) of the registered instrument versions."""
+
+    _survey_columns = SURVEY_COLUMNS
+
+    @staticmethod
+    def _survey_info(row: Any) -> SurveyInfo:
+        return SurveyInfo(
+            id=row.id,
+            slug=row.slug,
+            label=row.label,
+            mode=row.mode,
+            is_open=bool(row.is_open),
+            presets=dict(row.presets or {}),
+            created_on=row.created_on,
+            instrument_sha256=row.instrument_sha256,
+            instrument_id=row.instrument_id,
+            instrument_version=row.version,
+        )
+
+    def _survey_query(self):
+        return select(*self._survey_columns).join(
+            InstrumentVersion, InstrumentVersion.sha256 == Survey.instrument_sha256
+        )
+
+    def _get_survey(self, conn: Connection, slug: str) -> SurveyInfo:
+        row = conn.execute(SURVEY_BY_SLUG, {"slug": slug}).first()
+        if row is None:
+            raise UnknownSurvey(f"no survey '{slug}'")
+        return self._survey_info(row)
+
+    def create_survey(
+        self,
+        *,
+        slug: str,
+        instrument_sha256: str,
+        label: str,
+        mode: str = "codes",
+        presets: Mapping[str, Sequence[str]] | None = None,
+        is_open: bool = False,
+    ) -> SurveyInfo:
+        """Create a wave of an instrument version. ``presets`` maps a group
+        name to its list of labels (codes 1..n in list order), e.g. the
+        schools; every ``options_from: preset`` group item needs one."""
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            raise InvalidSurvey(
+                f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes"
+            )
+        if mode not in ("codes", "open"):
+            raise InvalidSurvey(f"survey mode must be 'codes' or 'open', not '{mode}'")
+        label = (label or "").strip()
+        if not label:
+            raise InvalidSurvey("survey label must not be empty")
+        clean_presets = self._check_presets(presets or {})
+        instrument = self.instrument(instrument_sha256)
+        for item in instrument.group_items:
+            if item.options_from == "preset" and not clean_presets.get(item.group or item.id):
+                raise InvalidSurvey(
+                    f"survey needs a preset list for group '{item.group}' (item '{item.id}')"
+                )
+        try:
+            with self._write() as conn:
+                if conn.scalar(select(Survey.id).where(Survey.slug == slug)):
+                    raise SurveyExists(f"a survey '{slug}' already exists")
+                conn.execute(
+                    insert(Survey).values(
+                        slug=slug,
+                        instrument_sha256=instrument_sha256,
+                        label=label,
+                        mode=mode,
+                        is_open=bool(is_open),
+                        presets=clean_presets,
+                        created_on=today(),
+                    )
+                )
+        except IntegrityError as exc:
+            raise SurveyExists(f"a survey '{slug}' already exists") from exc
+        return self.survey(slug)
+
+    @staticmethod
+    def _check_presets(presets: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        clean: dict[str, list[str]] = {}
+        for group, labels in presets.items():
+            if isinstance(labels, (str, bytes)) or not all(
+                isinstance(x, str) and x.strip() for x in labels
+            ):
+                raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels")
+            values = [x.strip() for x in labels]
+            if len(set(values)) != len(values):
+                raise InvalidSurvey(f"preset '{group}' lists a label twice")
+            clean[str(group)] = values
+        return clean
+
+    def survey(self, slug: str) -> SurveyInfo:
+        """One survey; raises :class:`UnknownSurvey`."""
+        with self._quick_read() as conn:
+            return self._get_survey(conn, slug)
+
+    def surveys(self) -> list[SurveyInfo]:
+        """Every survey, newest first."""
+        with self._read() as conn:
+            rows = conn.execute(self._survey_query().order_by(Survey.id.desc())).all()
+        return [self._survey_info(r) for r in rows]
+
+    def set_open(self, slug: str, is_open: bool) -> None:
+        """Open or close a survey for answers."""
+        with self._write() as conn:
+            done = conn.execute(update(Survey).where(Survey.slug == slug).values(is_open=bool(is_open)))
+            if done.rowcount == 0:
+                raise UnknownSurvey(f"no survey '{slug}'")
