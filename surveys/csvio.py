@@ -272,11 +272,9 @@ def _code_parser(item: "Item", instrument: "Instrument") -> Callable[[str], floa
         lo, hi = item.min, item.max
 
         def parse(cell: str) -> float:
-            if not cell.strip():
-                return np.nan
-            v = _number(cell)
-            if v is None:
-                raise ValueError(f"text '{_short(cell.strip())}' in numeric item '{item.id}'")
+            v = _numeric_cell(cell, item)
+            if np.isnan(v):
+                return v
             if v != int(v):
                 raise ValueError(f"{cell.strip()} is not a whole number")
             if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -288,16 +286,24 @@ def _code_parser(item: "Item", instrument: "Instrument") -> Callable[[str], floa
     codes = set(scale.codes) if scale else None
 
     def parse_code(cell: str) -> float:
-        if not cell.strip():
-            return np.nan
-        v = _number(cell)
-        if v is None:
-            raise ValueError(f"text '{_short(cell.strip())}' in numeric item '{item.id}'")
+        v = _numeric_cell(cell, item)
+        if np.isnan(v):
+            return v
         if codes is not None and (v != int(v) or int(v) not in codes):
             raise ValueError(f"code {_fmt(v)} is outside the scale of '{item.id}' "
                              f"({_codes_text(scale.codes)})")
         return v
     return parse_code
+
+
+def _numeric_cell(cell: str, item: "Item") -> float:
+    """A cell of a numeric item as a float: NaN when empty; text is an error."""
+    if not cell.strip():
+        return np.nan
+    v = _number(cell)
+    if v is None:
+        raise ValueError(f"text '{_short(cell.strip())}' in numeric item '{item.id}'")
+    return v
 
 
 def _fmt(v: float) -> str:

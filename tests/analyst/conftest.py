@@ -114,3 +114,17 @@ def logged_in(env: Env):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return c
     return make
+
+
+def register_changed_cannabis(store: Any) -> str:
+    """Register a cannabis version whose `restrictive` scale reverses only two
+    items (so it cannot be compared with the shipped one); returns its sha256."""
+    from surveys.loader import instruments_dir, load_instrument_text
+
+    text = (instruments_dir() / "cannabis-attityd.yaml").read_text(encoding="utf-8")
+    changed = re.sub(r"(?m)^version:.*$", "version: '99'", text, count=1)
+    changed = changed.replace("reversed: [att02, att04, att06, att08]", "reversed: [att02, att04]")
+    assert changed != text
+    inst = load_instrument_text(changed, "changed.yaml")
+    store.register_instrument(inst, changed)
+    return inst.sha256

@@ -8,7 +8,7 @@ import html as html_lib
 import re
 
 from . import cannabis_answers as ca
-from .conftest import SCHOOLS, answer
+from .conftest import SCHOOLS, answer, register_changed_cannabis
 
 SKIFTINGE, ARBY = 2, 3  # area codes of the medborgardialog instrument
 LIGHTING, LITTERING = 1, 2  # theme codes
@@ -103,22 +103,10 @@ def test_previous_wave_note_in_english(env, logged_in) -> None:
     assert "Compared with the previous wave of the same survey, Medborg 2018 (medborg-2018)." in page
 
 
-def _register_changed_cannabis(env) -> str:
-    from surveys.loader import instruments_dir, load_instrument_text
-
-    text = (instruments_dir() / "cannabis-attityd.yaml").read_text(encoding="utf-8")
-    changed = re.sub(r"(?m)^version:.*$", "version: '99'", text, count=1)
-    changed = changed.replace("reversed: [att02, att04, att06, att08]", "reversed: [att02, att04]")
-    assert changed != text
-    inst = load_instrument_text(changed, "changed.yaml")
-    env.store.register_instrument(inst, changed)
-    return inst.sha256
-
-
 def test_incomparable_previous_wave_is_a_note_not_a_refusal(env, logged_in) -> None:
     ca.answer_all(env.store, lambda n: env.store.issue_codes("cannabis-2018", n))
     sha_2018 = env.store.survey("cannabis-2018").instrument_sha256
-    env.store.create_survey(slug="cannabis-2019", instrument_sha256=_register_changed_cannabis(env),
+    env.store.create_survey(slug="cannabis-2019", instrument_sha256=register_changed_cannabis(env.store),
                             label="2019", mode="codes", presets={"school": SCHOOLS})
     c = logged_in("admin")
     r = c.get("/analyst/cannabis-2019/results")

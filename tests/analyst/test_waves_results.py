@@ -15,7 +15,7 @@ import pyreadstat
 import pytest
 
 from . import cannabis_answers as ca
-from .conftest import SCHOOLS, register
+from .conftest import SCHOOLS, register_changed_cannabis
 
 
 @pytest.fixture
@@ -178,15 +178,8 @@ def test_import_lists_every_rejected_row_and_imports_nothing(env, logged_in) -> 
 
 
 def test_compare_refused_when_scales_differ(env, logged_in, answered) -> None:
-    from surveys.loader import instruments_dir, load_instrument_text
-
-    text = (instruments_dir() / "cannabis-attityd.yaml").read_text(encoding="utf-8")
-    changed = re.sub(r"(?m)^version:.*$", "version: '99'", text, count=1)
-    changed = changed.replace("reversed: [att02, att04, att06, att08]", "reversed: [att02, att04]")
-    assert changed != text
-    inst = load_instrument_text(changed, "changed.yaml")
-    env.store.register_instrument(inst, changed)
-    env.store.create_survey(slug="cannabis-old", instrument_sha256=inst.sha256, label="old",
+    sha256 = register_changed_cannabis(env.store)
+    env.store.create_survey(slug="cannabis-old", instrument_sha256=sha256, label="old",
                             mode="codes", presets={"school": SCHOOLS})
     c = logged_in("admin")
     r = c.get("/analyst/cannabis-2018/compare/cannabis-old")
