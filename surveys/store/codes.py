@@ -29,7 +29,7 @@ class CodesMixin(WavesMixin):
         clean_tags = {str(k): (v.strip() if isinstance(v, str) else v) for k, v in (tags or {}).items()}
         for key, value in clean_tags.items():
             if not isinstance(value, (str, int)) or value == "":
-                raise InvalidSurvey(f"tag '{key}' must be a non-empty text")
+                raise InvalidSurvey(f"tag '{key}' must be a non-empty text", "tag_empty", tag=key)
         for _attempt in range(3):
             clear: dict[str, str] = {}
             while len(clear) < count:
@@ -40,7 +40,7 @@ class CodesMixin(WavesMixin):
                 with self._write() as conn:
                     survey = self._get_survey(conn, slug)
                     if survey.mode != "codes":
-                        raise InvalidSurvey(f"survey '{slug}' uses an open link, not codes")
+                        raise InvalidSurvey(f"survey '{slug}' uses an open link, not codes", "open_link")
                     conn.execute(
                         insert(AccessCode),
                         [

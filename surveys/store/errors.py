@@ -3,7 +3,16 @@ from __future__ import annotations
 
 
 class StoreError(Exception):
-    """Base of every storage error; ``str(err)`` is a one-line message."""
+    """Base of every storage error; ``str(err)`` is a one-line message.
+
+    ``reason`` names the case for interfaces that show it in the user's
+    language (e.g. ``"slug_taken"``), and ``params`` hold the values it names.
+    """
+
+    def __init__(self, message: str, reason: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 class UnknownInstrument(StoreError):

@@ -76,12 +76,13 @@ class WavesMixin(InstrumentsMixin):
         for item in instrument.group_items:
             if item.options_from == "preset" and not clean_presets.get(item.group or item.id):
                 raise InvalidSurvey(
-                    f"survey needs a preset list for group '{item.group}' (item '{item.id}')"
+                    f"survey needs a preset list for group '{item.group}' (item '{item.id}')",
+                    "preset_missing", group=item.group,
                 )
         try:
             with self._write() as conn:
                 if conn.scalar(select(Survey.id).where(Survey.slug == slug)):
-                    raise SurveyExists(f"a survey '{slug}' already exists")
+                    raise SurveyExists(f"a survey '{slug}' already exists", "slug_taken", slug=slug)
                 conn.execute(
                     insert(Survey).values(
                         slug=slug,
@@ -94,7 +95,7 @@ class WavesMixin(InstrumentsMixin):
                     )
                 )
         except IntegrityError as exc:
-            raise SurveyExists(f"a survey '{slug}' already exists") from exc
+            raise SurveyExists(f"a survey '{slug}' already exists", "slug_taken", slug=slug) from exc
         return self.survey(slug)
 
     @staticmethod
@@ -107,7 +108,7 @@ class WavesMixin(InstrumentsMixin):
                 raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels")
             values = [x.strip() for x in labels]
             if len(set(values)) != len(values):
-                raise InvalidSurvey(f"preset '{group}' lists a label twice")
+                raise InvalidSurvey(f"preset '{group}' lists a label twice", "preset_duplicate", group=group)
             clean[str(group)] = values
         return clean
 

@@ -21,6 +21,7 @@ from surveys.store import StoreError, UnknownSurvey
 from webapp import store
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
+from webapp.analyst.messages import store_error_message
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -128,7 +129,7 @@ def new_wave() -> Any:
                 store().create_survey(slug=form.slug.data, instrument_sha256=form.instrument.data,
                                       label=form.label.data, mode=form.mode.data, presets=presets)
             except StoreError as exc:
-                error = str(exc)
+                error = store_error_message(exc)
             else:
                 if not current_user.is_admin:
                     accounts.grant_survey(store(), current_user.id, form.slug.data)
@@ -189,7 +190,7 @@ def codes(slug: str) -> Any:
             try:
                 issued = store().issue_codes(slug, form.count.data, tags)
             except StoreError as exc:
-                error = str(exc)
+                error = store_error_message(exc)
             else:
                 return _slips(s, issued, tags, form.output.data)
     status = 400 if error or (request.method == "POST" and form.errors) else 200
