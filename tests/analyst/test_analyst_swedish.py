@@ -98,3 +98,11 @@ def test_analyst_messages_fall_back_to_english_outside_swedish(lang: str) -> Non
     analyst = [m for m in catalog if m.id and all(loc.startswith(ANALYST_SOURCES)
                                                   for loc, _line in m.locations)]
     assert analyst and all(not m.string and not m.fuzzy for m in analyst)
+
+
+def test_analyst_pages_offer_swedish_and_english_but_not_arabic(client) -> None:
+    page = client.client.get("/analyst/login").get_data(as_text=True)
+    assert 'hreflang="en"' in page and 'aria-current="true">Svenska<' in page
+    assert 'hreflang="ar"' not in page
+    arabic = client.client.get("/analyst/login?lang=ar").get_data(as_text=True)
+    assert '<html lang="sv" dir="ltr">' in arabic     # ar is not an analyst language

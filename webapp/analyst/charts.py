@@ -13,7 +13,11 @@ from html import escape
 from markupsafe import Markup
 
 ROW_HEIGHT = 28
-LABEL_WIDTH = 190
+#: Row labels longer than this are shortened with "…" (the table and the
+#: chart's <desc> carry them in full).
+LABEL_CHARS = 40
+#: Rough width of one character of the 13 px label font.
+CHAR_WIDTH = 6.6
 PLOT_WIDTH = 440
 TOP = 34
 BOTTOM = 30
@@ -44,6 +48,10 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+def _shorten(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
+
+
 def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
               references: list[Reference] | None = None, ticks: list[float] | None = None,
               unit: str = "") -> Markup:
@@ -51,11 +59,13 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
     references = references or []
     ticks = ticks if ticks is not None else [lo + (hi - lo) * k / 5 for k in range(6)]
     height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
-    width = LABEL_WIDTH + PLOT_WIDTH + 20
+    labels = [_shorten(r.label) for r in rows]
+    label_width = round(max([8 * CHAR_WIDTH, *(len(t) * CHAR_WIDTH for t in labels)]) + 16)
+    width = label_width + PLOT_WIDTH + 20
 
     def x(v: float) -> float:
         v = min(max(v, lo), hi)
-        return LABEL_WIDTH + (v - lo) / (hi - lo) * PLOT_WIDTH
+        return label_width + (v - lo) / (hi - lo) * PLOT_WIDTH
 
     desc = "; ".join(
         f"{r.label}: {_fmt(r.value) + unit if r.value is not None else r.note}"
@@ -78,12 +88,12 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
                    f'<text x="{x(ref.value):.1f}" y="{12 + 12 * (k % 2)}" font-size="11" '
                    f'text-anchor="middle" fill="{ref.colour}">'
                    f'{escape(ref.label)} {escape(_fmt(ref.value) + unit)}</text>')
-    for i, r in enumerate(rows):
+    for i, (r, text) in enumerate(zip(rows, labels)):
         y = TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2
-        out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 4:.1f}" font-size="13" '
-                   f'text-anchor="end" fill="#111">{escape(r.label[:28])}</text>')
+        out.append(f'<text x="{label_width - 8}" y="{y + 4:.1f}" font-size="13" '
+                   f'text-anchor="end" fill="#111">{escape(text)}</text>')
         if r.value is None:
-            out.append(f'<text x="{LABEL_WIDTH + 6}" y="{y + 4:.1f}" font-size="13" '
+            out.append(f'<text x="{label_width + 6}" y="{y + 4:.1f}" font-size="13" '
                        f'fill="#555">{escape(r.note)}</text>')
             continue
         if r.low is not None and r.high is not None:

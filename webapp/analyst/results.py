@@ -136,7 +136,7 @@ def share_section(report: Mapping[str, Any], lang: str) -> Section | None:
     notes.insert(0, _("The diamond in the chart marks the 2014 baseline share."))
     chart = dot_chart(_("Shares against the baseline"), chart_rows, 0.0, 100.0,
                       ticks=[0, 20, 40, 60, 80, 100], unit=" %")
-    return Section(_("Use and intentions against the baseline"), header, rows, chart, notes,
+    return Section(_("Shares against the baseline and target"), header, rows, chart, notes,
                    hidden)
 
 
