@@ -15,6 +15,7 @@ from webapp.i18n import current_language, offered_languages, translated
 from webapp.respondent import bp
 from webapp.respondent import context as ctx
 from webapp.respondent.flow import Flow
+from webapp.respondent.fragments import question_block
 
 
 # -- request set-up ----------------------------------------------------
@@ -371,6 +372,7 @@ def _render_page(flow: Flow, page: Any, shown: list, form: Any, answers: dict, e
             number=number,
             total=total,
             has_previous=previous is not None,
+            question_block=question_block,
         ),
         status,
     )
