@@ -136,6 +136,59 @@ def build_form(questions: Sequence[Question], lang: str, formdata: Any = None, d
     return form_cls(**kwargs)
 
 
+@dataclass(frozen=True)
+class SavedField:
+    """A field of :class:`SavedAnswers`: what a page form field holds when
+    built from saved answers without form data (no request values, no errors)."""
+
+    data: Any
+    raw_data: None = None
+    errors: tuple = ()
+
+
+class SavedAnswers:
+    """The saved answers of a page as its form would hold them, for showing a
+    page (GET) without building the WTForms form: ``answers[name].data`` is
+    coerced exactly as the page form's field coerces it (choice codes and
+    numbers to ``int``, a value that cannot be coerced to None)."""
+
+    def __init__(self, questions: Sequence[Question], values: Mapping[str, Any]) -> None:
+        fields: dict[str, SavedField] = {}
+        for q in questions:
+            item = q.item
+            value = values.get(item.id)
+            if item.kind == "multi":
+                fields[item.id] = SavedField(_coerce_list(value))
+                if q.other_field:
+                    fields[q.other_field] = SavedField(values.get(q.other_field))
+            elif item.kind in ("single", "number"):
+                fields[item.id] = SavedField(_coerce_int(value))
+            else:
+                fields[item.id] = SavedField(value)
+        self._fields = fields
+
+    def __getitem__(self, name: str) -> SavedField:
+        return self._fields[name]
+
+
+def _coerce_int(value: Any) -> int | None:
+    # As RadioField(coerce=int) and IntegerField.process_data.
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _coerce_list(value: Any) -> list[int] | None:
+    # As SelectMultipleField(coerce=int).process_data.
+    try:
+        return [int(v) for v in value]
+    except (ValueError, TypeError):
+        return None
+
+
 def _form_class(questions: Sequence[Question], lang: str) -> type:
     attrs: dict[str, Any] = {}
     for q in questions:

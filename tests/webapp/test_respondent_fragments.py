@@ -61,3 +61,25 @@ def test_errors_and_typed_text_are_shown_and_not_kept(app, surveys):
     kept = " ".join(str(html) for _, html in fragments._BLOCKS.values())
     assert kept, "choice questions are kept"
     assert secret not in kept and "mörkret" not in kept
+
+
+def test_saved_answers_hold_what_the_page_form_would(app, surveys):
+    """A page shown on GET skips building the WTForms form: its stand-in
+    must coerce saved values exactly as the form's fields do."""
+    from webapp.forms import SavedAnswers, build_form
+    from webapp.respondent.flow import Flow
+
+    inst = instrument_of(surveys, "medborg-2018")
+    flow = Flow(inst)
+    samples = [None, 2, "3", [1, 99], ["4", "5"], "seven", 19, "svar", [], ""]
+    with app.test_request_context("/"):
+        for page in inst.pages:
+            questions = flow.askable(page)
+            names = flow.page_fields(questions)
+            for i in range(len(samples)):
+                values = {name: samples[(i + j) % len(samples)] for j, name in enumerate(names)}
+                form = build_form(questions, "sv", data=values)
+                saved = SavedAnswers(questions, values)
+                for name in names:
+                    assert saved[name].data == form[name].data, (page.id, name, values[name])
+                    assert saved[name].raw_data == form[name].raw_data

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from webapp import limiter, store
 from webapp.errors import SurveyBadRequest
-from webapp.forms import TamperedInput, answered, build_form, check_tampering, form_values
+from webapp.forms import SavedAnswers, TamperedInput, answered, build_form, check_tampering, form_values
 from webapp.i18n import current_language, offered_languages, translated
 from webapp.respondent import bp
 from webapp.respondent import context as ctx
@@ -278,8 +278,8 @@ def page(page_id: str) -> Any:
     if request.method == "GET":
         if not shown:  # hidden by a condition or nothing left to ask
             return redirect(url_for(".resume"))
-        form = build_form(shown, current_language(), data={k: answers.get(k) for k in flow.page_fields(shown)})
-        return _render_page(flow, page, shown, form, answers)
+        # Showing saved answers needs no WTForms form (nothing to validate).
+        return _render_page(flow, page, shown, SavedAnswers(shown, answers), answers)
 
     askable = flow.askable(page)
     try:
