@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import pytest
 
-from surveys.loader import instruments_dir, load_instrument, load_instrument_text
+from surveys.loader import instruments_dir, load_instrument_text
 
 SCHOOLS = ["Rinmanskolan", "Skiftingeskolan", "Årbyskolan"]
 SECRET = "web-test-secret"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import create_engine, inspect, select, MetaData
+from sqlalchemy import create_engine, select, MetaData
 
 from respondent_support import Browser, first_answers, instrument_of, make_app
 

@@ -33,7 +33,7 @@ def test_review_lists_answers_and_blocks_missing_required(browser, surveys):
     assert "Några obligatoriska frågor är obesvarade" in browser.html
     assert 'href="/s/cannabis-2018/p/about_you#q-school"' in browser.html
     assert "Skicka in mina svar" not in browser.html
-    r = browser.post(C + "/submit", {})
+    browser.post(C + "/submit", {})
     assert browser.location == C + "/review"
     assert surveys.store.progress("cannabis-2018")["total"]["submitted"] == 0
     browser.post(C + "/p/about_you", first_answers(inst, "about_you", school=2))
