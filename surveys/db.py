@@ -4,14 +4,16 @@ SQLite is tuned for several gunicorn workers on one file: WAL journal (readers
 never block the writer), a generous busy timeout, foreign keys on, and write
 transactions that start with ``BEGIN IMMEDIATE`` so two writers queue on the
 lock instead of failing half-way with "database is locked". PostgreSQL is
-reached through psycopg 3.
+reached through psycopg 3; a pooled connection is checked for life before use
+only when it has been idle for a while (see :func:`_ping_when_idle`).
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 from surveys import config
@@ -20,6 +22,10 @@ from surveys import config
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: Execution option that makes a SQLite transaction ``BEGIN IMMEDIATE``.
 IMMEDIATE = "surveys_immediate"
+
+#: Seconds a pooled server connection may sit idle and still be handed out
+#: without a liveness check (HikariCP's "alive bypass window" idea).
+IDLE_PING_SECONDS = 2.0
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -30,8 +36,39 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    idle_ping_seconds = kwargs.pop("idle_ping_seconds", IDLE_PING_SECONDS)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, idle_ping_seconds)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only if it sat idle longer than
+    ``idle_seconds``; a dead one is replaced before the caller sees it.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: one extra round
+    trip on every request of a busy server, for connections that answered a
+    moment ago. The failures a ping guards against (a server restarted or a
+    firewall dropping an idle connection) strike connections that have sat
+    idle; one that died while in use fails its request with or without a
+    ping, and SQLAlchemy then refreshes the whole pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("checked_in")
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            # The pool discards this connection and hands out a fresh one.
+            raise exc.DisconnectionError(f"pooled connection was dead: {error}") from error
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
