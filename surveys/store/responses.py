@@ -2,6 +2,7 @@
 saving a page, submitting."""
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
@@ -31,17 +32,19 @@ from surveys.store.statements import (
     DELETE_RESPONSE,
     INSERT_ANSWERS,
     INSERT_RESPONSE,
-    LOCK_RESPONSE,
+    LOCK_AND_MOVE,
     RESPONSE_BY_ID,
     RESPONSE_COLUMNS,
     RESPONSE_EXISTS,
     RESPONSE_STATE,
-    SET_LAST_PAGE,
     SPEND_CODE,
     SUBMIT,
 )
 from surveys.store.validate import answer_rows, find_page, page_fields
 from surveys.store.waves import WavesMixin
+
+#: Longest page id the responses table records as the last page.
+PAGE_ID_MAX = Response.__table__.c.last_page.type.length
 
 
 class ResponsesMixin(WavesMixin):
@@ -182,13 +185,13 @@ class ResponsesMixin(WavesMixin):
         if not rows:
             raise UnknownResponse(f"no response '{response_id}'")
         first = rows[0]
-        survey = self._survey_info(first)
+        survey = self._survey_info(first, presets=json.loads(first.presets_json or "{}"))
         handle = ResponseHandle(
             id=str(response_id),
             slug=survey.slug,
             status=first.status,
             last_page=first.last_page,
-            group_values=dict(first.group_values or {}),
+            group_values=json.loads(first.group_values_json or "{}"),
         )
         return ResponseState(handle, survey, _collect(r for r in rows if r.item_id is not None))
 
@@ -203,13 +206,15 @@ class ResponsesMixin(WavesMixin):
         :class:`AlreadySubmitted` or :class:`UnknownResponse`.
         """
         rid = str(response_id)
+        if not isinstance(page_id, str) or len(page_id) > PAGE_ID_MAX:
+            raise InvalidAnswer(f"unknown page '{str(page_id)[:PAGE_ID_MAX]}'")
         with self._write() as conn:
-            # The one read: the response row, locked, with what the checks
-            # need from its survey.
-            resp = conn.execute(LOCK_RESPONSE, {"rid": rid}).first()
+            # One statement locks the row, moves last_page and reads what the
+            # checks need; a refusal below rolls it back with the rest.
+            resp = conn.execute(LOCK_AND_MOVE, {"rid": rid, "page": str(page_id)}).first()
             if resp is None:
-                raise UnknownResponse(f"no response '{response_id}'")
-            if resp.status != "in_progress":
+                if conn.scalar(RESPONSE_EXISTS, {"rid": rid}) is None:
+                    raise UnknownResponse(f"no response '{response_id}'")
                 raise AlreadySubmitted("this response has already been submitted")
             presets = dict(resp.presets or {})
             instrument = self.instrument(resp.instrument_sha256)
@@ -232,7 +237,6 @@ class ResponsesMixin(WavesMixin):
             conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": cleared})
             if rows:
                 conn.execute(INSERT_ANSWERS, rows)
-            conn.execute(SET_LAST_PAGE, {"rid": rid, "page": page.id})
 
     def submit(self, response_id: str) -> bool:
         """Submit a response; True only for the call that submitted it.

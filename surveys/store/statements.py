@@ -1,7 +1,7 @@
 """The prebuilt statements of the respondent path (and the column lists they share)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
 
 from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey
 
@@ -42,9 +42,17 @@ CLAIM_CODE = (
 )
 DELETE_RESPONSE = delete(Response).where(Response.id == _RID)
 #: The response, its survey and its answers (LEFT JOIN: a response without
-#: answers is one row with NULL answer columns).
+#: answers is one row with NULL answer columns). The JSON columns repeat on
+#: every row, so they come as text and only the first row's are decoded.
 RESPONSE_STATE = (
-    select(*SURVEY_COLUMNS, Response.status, Response.last_page, Response.group_values, *ANSWER_COLUMNS)
+    select(
+        *(c for c in SURVEY_COLUMNS if c is not Survey.presets),
+        cast(Survey.presets, Text).label("presets_json"),
+        Response.status,
+        Response.last_page,
+        cast(Response.group_values, Text).label("group_values_json"),
+        *ANSWER_COLUMNS,
+    )
     .select_from(Response)
     .join(Survey, Survey.id == Response.survey_id)
     .join(InstrumentVersion, InstrumentVersion.sha256 == Survey.instrument_sha256)
@@ -58,20 +66,32 @@ ANSWERS = (
     .where(Response.id == _RID)
     .order_by(Answer.item_id, Answer.position)
 )
-#: save_page's one read, inside its write transaction. PostgreSQL locks the
-#: response row only (FOR UPDATE OF responses), never the survey row that
-#: every respondent shares; SQLite already holds the write lock.
-LOCK_RESPONSE = (
-    select(Response.status, Response.group_values, Survey.presets, Survey.instrument_sha256)
-    .join(Survey, Survey.id == Response.survey_id)
-    .where(Response.id == _RID)
-    .with_for_update(of=Response)
+#: save_page's first statement: moves the response's last page and returns
+#: what the checks need, in one round trip. The UPDATE locks the response
+#: row (PostgreSQL; SQLite already holds the write lock), never the survey row
+#: every respondent shares; a response no longer in progress returns nothing.
+#: Its survey's columns come from correlated subqueries: SQLite's RETURNING
+#: may not name a joined table.
+
+
+def _of_survey(column):  # -> ScalarSelect
+    return select(column).where(Survey.id == Response.survey_id).correlate(Response).scalar_subquery()
+
+
+LOCK_AND_MOVE = (
+    update(Response)
+    .where(Response.id == _RID, Response.status == "in_progress")
+    .values(last_page=bindparam("page"))
+    .returning(
+        Response.group_values,
+        _of_survey(Survey.presets).label("presets"),
+        _of_survey(Survey.instrument_sha256).label("instrument_sha256"),
+    )
 )
 CLEAR_ANSWERS = delete(Answer).where(
     Answer.response_id == _RID, Answer.item_id.in_(bindparam("items", expanding=True))
 )
 INSERT_ANSWERS = insert(Answer)
-SET_LAST_PAGE = update(Response).where(Response.id == _RID).values(last_page=bindparam("page"))
 SUBMIT = (
     update(Response)
     .where(Response.id == _RID, Response.status == "in_progress")

@@ -24,14 +24,15 @@ class WavesMixin(InstrumentsMixin):
     _survey_columns = SURVEY_COLUMNS
 
     @staticmethod
-    def _survey_info(row: Any) -> SurveyInfo:
+    def _survey_info(row: Any, presets: Mapping[str, Any] | None = None) -> SurveyInfo:
+        """A survey row as a record (``presets`` given: already decoded)."""
         return SurveyInfo(
             id=row.id,
             slug=row.slug,
             label=row.label,
             mode=row.mode,
             is_open=bool(row.is_open),
-            presets=dict(row.presets or {}),
+            presets=dict(presets if presets is not None else row.presets or {}),
             created_on=row.created_on,
             instrument_sha256=row.instrument_sha256,
             instrument_id=row.instrument_id,

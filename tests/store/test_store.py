@@ -181,6 +181,7 @@ def test_open_link_mode_resume_token(store) -> None:
         ("use", {"att01": 3}, "'att01' is not on page 'use'"),
         ("about", {"school": 4}, "not one of its response codes"),
         ("nowhere", {}, "unknown page 'nowhere'"),
+        ("p" * 300, {}, "unknown page 'ppp"),  # longer than the last_page column
     ],
 )
 def test_invalid_answers_are_refused_and_nothing_is_lost(store, page, values, message) -> None:
@@ -193,6 +194,7 @@ def test_invalid_answers_are_refused_and_nothing_is_lost(store, page, values, me
     with pytest.raises(st.InvalidAnswer, match=message):
         store.save_page(rid, page, values)
     assert store.answers(rid) == before
+    assert store.response(rid).last_page == "use"  # the refused save moved nothing
 
 
 def test_save_after_submit_is_refused_and_nothing_lost(store) -> None:
