@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from markupsafe import Markup, escape
 
 #: Interface translations shipped in webapp/translations, Swedish first.
@@ -89,9 +89,29 @@ def translated(text: Any, lang: str | None = None) -> Markup:
     return Markup('<span lang="{}" dir="ltr">{}</span>').format(DEFAULT_LANGUAGE, text.get(DEFAULT_LANGUAGE))
 
 
+def _translations() -> Any:
+    """This request's catalogue. Flask-Babel finds it anew (domain, app,
+    request context) on every call; a page asks it for every interface
+    string, so it is looked up once per request and kept on ``g`` (code
+    that switches the locale inside a request, e.g. ``force_locale``, must
+    drop ``g._translations``)."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
+    # The same callables Flask-Babel installs, over the per-request catalogue.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _language_context() -> dict[str, Any]:
