@@ -433,13 +433,13 @@ class Gunicorn:
     """``gunicorn APP`` with 2 workers on 127.0.0.1:<free port>."""
 
     def __init__(self, app: str, env: dict[str, str], workers: int, worker_class: str,
-                 threads: int, log: Path) -> None:
+                 threads: int, log: Path, keep_alive: int = 2) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                "--worker-class", worker_class, "--threads", str(threads),
                "--bind", f"127.0.0.1:{self.port}", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}",
-               "--backlog", "2048", "--timeout", "60", "--log-level", "warning", "--error-logfile", "-", app]
+               "--backlog", "2048", "--timeout", "60", "--keep-alive", str(keep_alive), "--log-level", "warning", "--error-logfile", "-", app]
         self.log = log
         self.proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT,
                                      stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -496,6 +496,22 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def database_cpu_seconds() -> float:
+    """CPU seconds (user + system) of every PostgreSQL server process on this
+    machine (0 for SQLite, which runs inside the workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] in ("postgres", "postmaster"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def pg_admin(sql: str) -> None:
@@ -579,92 +595,105 @@ def percentile(values: list[float], q: float) -> float:
 # ============================================================ one backend
 
 
+@dataclass
+class Phase:
+    """One timed phase: a server, a batch of simulated respondents."""
+
+    tally: Tally
+    elapsed: float
+    server_cpu: float
+    client_cpu: float
+    database_cpu: float
+
+    @property
+    def rps(self) -> float:
+        return self.tally.requests / self.elapsed if self.elapsed else float("nan")
+
+    def cpu_ms(self, which: str) -> float:
+        seconds = {"server": self.server_cpu, "client": self.client_cpu, "database": self.database_cpu}[which]
+        return 1000 * seconds / max(self.tally.requests, 1)
+
+
+def run_phase(server: Gunicorn, jobs: list[Callable[[], tuple[list[float], int, bool]]],
+              args: argparse.Namespace) -> Phase:
+    cpu0 = server.cpu_seconds(), time.process_time(), database_cpu_seconds()
+    tally, elapsed = run_clients(jobs, args.concurrency, time.monotonic() + args.max_seconds)
+    return Phase(tally, elapsed, server.cpu_seconds() - cpu0[0], time.process_time() - cpu0[1],
+                 database_cpu_seconds() - cpu0[2])
+
+
+def median(values: list[float]) -> float:
+    return percentile(values, 0.5)
+
+
 def bench_backend(backend: str, args: argparse.Namespace) -> bool:
+    """``--rounds`` rounds on one database; each round lets a fresh batch of
+    respondents complete the survey on the app, then sends the same number
+    of requests to the bare handler (the order alternates between rounds so
+    that drift in the machine's speed falls on both). Both servers stay up
+    between rounds; the figure compared with the goal is the median of the
+    rounds' ratios."""
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-submit-{backend}-"))
     database_url = make_database(backend, workdir)
     ok = True
+    servers: list[Gunicorn] = []
     try:
-        slug, codes = seed(database_url, args.respondents)
+        slug, codes = seed(database_url, args.respondents * args.rounds)
         env = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
                "SURVEY_ENGINE_INSTANCE": str(workdir), "REDIS_URL": ""}
         # The benchmark's clients all come from 127.0.0.1: lift the per-address
         # code-entry limit that protects real classrooms.
         app_spec = 'webapp:create_app({"CODE_RATE_LIMIT": "1000000 per minute"})'
-        server = Gunicorn(app_spec, env, args.workers, args.worker_class, args.threads,
-                          workdir / "gunicorn-app.log")
-        try:
-            server.wait_ready(f"/s/{slug}/")
-            server.settle(args.workers)
-            cpu0 = server.cpu_seconds(), time.process_time()
+        app = Gunicorn(app_spec, env, args.workers, args.worker_class, args.threads,
+                       workdir / "gunicorn-app.log", args.keep_alive)
+        servers.append(app)
+        bare = Gunicorn("bench_submit:bare_app()", env, args.workers, args.worker_class,
+                        args.threads, workdir / "gunicorn-bare.log", args.keep_alive)
+        servers.append(bare)
+        app.wait_ready(f"/s/{slug}/")
+        bare.wait_ready("/save")
+        app.settle(args.workers)
+        bare.settle(args.workers)
+
+        def app_jobs(batch: list[str], first: int) -> list[Callable[[], tuple[list[float], int, bool]]]:
             jobs = []
-            for i, code in enumerate(codes):
-                def job(code=code, i=i):
-                    lat, sent, pages = complete_survey(server.url, slug, code, seed=i, think=args.think)
+            for i, code in enumerate(batch, start=first):
+                def job(code: str = code, i: int = i) -> tuple[list[float], int, bool]:
+                    lat, sent, _pages = complete_survey(app.url, slug, code, seed=i, think=args.think)
                     return lat, sent, True
                 jobs.append(job)
-            tally, elapsed = run_clients(jobs, args.concurrency, time.monotonic() + args.max_seconds)
-            app_cpu = server.cpu_seconds() - cpu0[0], time.process_time() - cpu0[1]
-        finally:
-            server.stop()
-        pages_per_survey = round(len(tally.save_ms) / max(tally.completed, 1))
-        requests_per_survey = round(tally.requests / max(tally.completed, 1))
+            return jobs
 
-        bare = Gunicorn("bench_submit:bare_app()", env, args.workers, args.worker_class,
-                        args.threads, workdir / "gunicorn-bare.log")
-        try:
-            bare.wait_ready("/save")
-            bare.settle(args.workers)
-            cpu0 = bare.cpu_seconds(), time.process_time()
-            bare_jobs = []
-            for i in range(len(codes)):
-                def bjob(i=i):
-                    lat, sent = bare_respondent(bare.url, i, pages_per_survey, requests_per_survey, args.think)
+        def bare_jobs(first: int, pages: int, per_survey: int) -> list[Callable[[], tuple[list[float], int, bool]]]:
+            jobs = []
+            for i in range(first, first + args.respondents):
+                def job(i: int = i) -> tuple[list[float], int, bool]:
+                    lat, sent = bare_respondent(bare.url, i, pages, per_survey, args.think)
                     return lat, sent, True
-                bare_jobs.append(bjob)
-            bare_tally, bare_elapsed = run_clients(bare_jobs, args.concurrency,
-                                                   time.monotonic() + args.max_seconds)
-            bare_cpu = bare.cpu_seconds() - cpu0[0], time.process_time() - cpu0[1]
-        finally:
-            bare.stop()
+                jobs.append(job)
+            return jobs
 
-        stored = count_stored(database_url, slug)
-        real_rps = tally.requests / elapsed
-        bare_rps = bare_tally.requests / bare_elapsed
-        ratio = real_rps / bare_rps if bare_rps else float("nan")
-        p50, p99 = percentile(tally.save_ms, 0.50), percentile(tally.save_ms, 0.99)
-        lost = max(0, tally.completed - stored["submitted"])
-        duplicated = max(0, stored["submitted"] - tally.completed) + max(0, stored["submitted"] + stored["in_progress"] - len(codes))
-        print(f"\n== {backend}: {len(codes)} respondents, {args.concurrency} concurrent, think {args.think:g} s, "
-              f"gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads)")
-        print(f"completed surveys        {tally.completed} in {elapsed:.1f} s "
-              f"= {tally.completed / elapsed:.1f} surveys/s "
-              f"({pages_per_survey} page saves, {requests_per_survey} requests per survey)")
-        print(f"page save latency        p50 {p50:.0f} ms   p99 {p99:.0f} ms   (n = {len(tally.save_ms)})")
-        print(f"survey app               {real_rps:.0f} requests/s")
-        print(f"bare INSERT handler      {bare_rps:.0f} requests/s   "
-              f"p50 {percentile(bare_tally.save_ms, .5):.0f} ms   p99 {percentile(bare_tally.save_ms, .99):.0f} ms")
-        print(f"ratio to bare handler    {ratio:.2f}   (requests/s, app / bare)")
-        app_ms = 1000 * app_cpu[0] / max(tally.requests, 1)
-        bare_ms = 1000 * bare_cpu[0] / max(bare_tally.requests, 1)
-        print(f"server CPU per request   app {app_ms:.1f} ms   bare {bare_ms:.1f} ms   "
-              f"ratio {bare_ms / app_ms if app_ms else float('nan'):.2f}   (gunicorn master + workers, user + system)")
-        print(f"client CPU per request   app {1000 * app_cpu[1] / max(tally.requests, 1):.1f} ms   "
-              f"bare {1000 * bare_cpu[1] / max(bare_tally.requests, 1):.1f} ms   (the simulated respondents, same 2 cores)")
-        print(f"stored                   {stored['submitted']} submitted, {stored['in_progress']} in progress, "
-              f"{stored['spent_codes']} codes spent; lost {lost}, duplicated {duplicated}")
-        if tally.failures or bare_tally.failures:
-            print(f"FAILURES                 {len(tally.failures)} respondents, {len(bare_tally.failures)} bare; first: "
-                  f"{(tally.failures + bare_tally.failures)[0]}")
-        if args.think:
-            print(f"goal: p99 < 250 ms {'met' if p99 < 250 else 'MISSED'}; the ratio is paced by the "
-                  "think time here: measure it with --think 0")
-        else:
-            goal = ratio >= 0.5 and p99 < 250
-            print(f"goal (ratio >= 0.5, p99 < 250 ms): {'met' if goal else 'MISSED'}")
-        ok = (lost == 0 and duplicated == 0 and not tally.failures and not bare_tally.failures
-              and tally.completed == len(codes) and stored["spent_codes"] == tally.completed)
-        if not ok:
-            print("INTEGRITY CHECK FAILED")
+        rounds: list[tuple[Phase, Phase]] = []
+        # The bare clients send as many requests per respondent as the app's
+        # did; before the first app phase, the survey's known shape is used.
+        pages_per_survey, requests_per_survey = 5, 16
+        for r in range(args.rounds):
+            first = r * args.respondents
+            batch = codes[first:first + args.respondents]
+            if r % 2 == 0:
+                real = run_phase(app, app_jobs(batch, first), args)
+                pages_per_survey = round(len(real.tally.save_ms) / max(real.tally.completed, 1))
+                requests_per_survey = round(real.tally.requests / max(real.tally.completed, 1))
+                floor = run_phase(bare, bare_jobs(first, pages_per_survey, requests_per_survey), args)
+            else:
+                floor = run_phase(bare, bare_jobs(first, pages_per_survey, requests_per_survey), args)
+                real = run_phase(app, app_jobs(batch, first), args)
+            rounds.append((real, floor))
+    finally:
+        for server in servers:
+            server.stop()
+    try:
+        ok = report(backend, args, database_url, slug, len(codes), rounds)
     finally:
         drop_database(backend)
         if args.keep_logs:
@@ -674,10 +703,68 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
     return ok
 
 
+def report(backend: str, args: argparse.Namespace, database_url: str, slug: str, n_codes: int,
+           rounds: list[tuple[Phase, Phase]]) -> bool:
+    """Print the figures of one backend and check what was stored."""
+    stored = count_stored(database_url, slug)
+    saves = [ms for real, _ in rounds for ms in real.tally.save_ms]
+    bare_lat = [ms for _, floor in rounds for ms in floor.tally.save_ms]
+    completed = sum(real.tally.completed for real, _ in rounds)
+    requests = sum(real.tally.requests for real, _ in rounds)
+    elapsed = sum(real.elapsed for real, _ in rounds)
+    ratios = [real.rps / floor.rps if floor.rps else float("nan") for real, floor in rounds]
+    ratio = median(ratios)
+    p50, p99 = percentile(saves, 0.50), percentile(saves, 0.99)
+    failures = [f for real, floor in rounds for f in real.tally.failures + floor.tally.failures]
+    lost = max(0, completed - stored["submitted"])
+    duplicated = (max(0, stored["submitted"] - completed)
+                  + max(0, stored["submitted"] + stored["in_progress"] - n_codes))
+
+    print(f"\n== {backend}: {args.rounds} rounds of {args.respondents} respondents, {args.concurrency} concurrent, "
+          f"think {args.think:g} s, gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads)")
+    for r, ((real, floor), q) in enumerate(zip(rounds, ratios), start=1):
+        print(f"round {r}{' (bare first)' if r % 2 == 0 else '             '}  app {real.rps:4.0f} req/s   "
+              f"bare {floor.rps:4.0f} req/s   ratio {q:.2f}   page-save p99 {percentile(real.tally.save_ms, .99):4.0f} ms   "
+              f"server CPU/request app {real.cpu_ms('server'):.1f} ms, bare {floor.cpu_ms('server'):.1f} ms")
+    print(f"completed surveys        {completed} in {elapsed:.1f} s = {completed / elapsed:.1f} surveys/s "
+          f"({round(len(saves) / max(completed, 1))} page saves, {round(requests / max(completed, 1))} requests per survey)")
+    print(f"page save latency        p50 {p50:.0f} ms   p99 {p99:.0f} ms   (n = {len(saves)}, all rounds)")
+    print(f"bare INSERT latency      p50 {percentile(bare_lat, .5):.0f} ms   p99 {percentile(bare_lat, .99):.0f} ms")
+    print(f"ratio to bare handler    {ratio:.2f} median of {len(ratios)} rounds "
+          f"(min {min(ratios):.2f}, max {max(ratios):.2f}; requests/s, app / bare)")
+    app_ms = median([real.cpu_ms("server") for real, _ in rounds])
+    bare_ms = median([floor.cpu_ms("server") for _, floor in rounds])
+    print(f"server CPU per request   app {app_ms:.1f} ms   bare {bare_ms:.1f} ms   "
+          f"(medians; gunicorn master + workers, user + system; the database server not counted)")
+    if backend == "postgresql":
+        print(f"database CPU per request app {median([real.cpu_ms('database') for real, _ in rounds]):.1f} ms   "
+              f"bare {median([floor.cpu_ms('database') for _, floor in rounds]):.1f} ms   (PostgreSQL server processes)")
+    print(f"client CPU per request   app {median([real.cpu_ms('client') for real, _ in rounds]):.1f} ms   "
+          f"bare {median([floor.cpu_ms('client') for _, floor in rounds]):.1f} ms   "
+          "(the simulated respondents, on the same 2 cores)")
+    print(f"stored                   {stored['submitted']} submitted, {stored['in_progress']} in progress, "
+          f"{stored['spent_codes']} codes spent; lost {lost}, duplicated {duplicated}")
+    if failures:
+        print(f"FAILURES                 {len(failures)}; first: {failures[0]}")
+    if args.think:
+        print(f"goal: p99 < 250 ms {'met' if p99 < 250 else 'MISSED'}; the ratio is paced by the "
+              "think time here: measure it with --think 0")
+    else:
+        goal = ratio >= 0.5 and p99 < 250
+        print(f"goal (ratio >= 0.5, p99 < 250 ms): {'met' if goal else 'MISSED'}")
+    ok = (lost == 0 and duplicated == 0 and not failures and completed == args.respondents * args.rounds
+          and stored["spent_codes"] == completed)
+    if not ok:
+        print("INTEGRITY CHECK FAILED")
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved app/bare rounds, each with fresh respondents (default 3)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--max-seconds", type=float, default=120,
                         help="stop each phase after this many seconds")
@@ -686,12 +773,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--keep-alive", type=int, default=2,
+                        help="gunicorn --keep-alive seconds (gthread; 0 closes after each request)")
     parser.add_argument("--keep-logs", action="store_true", help="keep the gunicorn logs and SQLite file")
     parser.add_argument("--profile", action="store_true",
                         help="instead: run --respondents in-process under cProfile (first backend)")
     args = parser.parse_args(argv)
     if not 1 <= args.respondents <= 5000:
         parser.error("--respondents must be between 1 and 5000")
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds must be between 1 and 20")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if args.profile:
         profile(min(args.respondents, 50), backends[0])
