@@ -35,10 +35,12 @@ from surveys.store.statements import (
     LOCK_AND_MOVE,
     RESPONSE_BY_ID,
     RESPONSE_COLUMNS,
+    REPLACE_ANSWERS_POSTGRESQL,
     RESPONSE_EXISTS,
     RESPONSE_STATE,
     SPEND_CODE,
     SUBMIT,
+    SUBMIT_POSTGRESQL,
 )
 from surveys.store.validate import answer_rows, find_page, page_fields
 from surveys.store.waves import WavesMixin
@@ -233,25 +235,47 @@ class ResponsesMixin(WavesMixin):
                 if field_id in locked or field_id not in values:
                     continue
                 rows.extend(answer_rows(rid, field_id, item, values[field_id], presets, instrument))
-            cleared = [f for f in fields if f not in locked]
-            conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": cleared})
-            if rows:
-                conn.execute(INSERT_ANSWERS, rows)
+            _replace_answers(conn, rid, [f for f in fields if f not in locked], rows)
 
     def submit(self, response_id: str) -> bool:
         """Submit a response; True only for the call that submitted it.
 
         Spends the access code and removes every link from the code (and the
         resume token) to the response."""
-        with self._write() as conn:
-            rid = {"rid": str(response_id)}
-            done = conn.execute(SUBMIT, {**rid, "day": today()}).rowcount
-            if done == 1:
-                conn.execute(SPEND_CODE, rid)
-                return True
-            if conn.scalar(RESPONSE_EXISTS, rid) is None:
+        params = {"rid": str(response_id), "day": today()}
+        if self.engine.dialect.name == "postgresql":
+            with self._one_statement() as conn:
+                done = conn.execute(SUBMIT_POSTGRESQL, params).scalar_one()
+        else:
+            with self._write() as conn:
+                done = conn.execute(SUBMIT, params).rowcount
+                if done == 1:
+                    conn.execute(SPEND_CODE, params)
+        if done == 1:
+            return True
+        with self._quick_read() as conn:
+            if conn.scalar(RESPONSE_EXISTS, params) is None:
                 raise UnknownResponse(f"no response '{response_id}'")
-            return False
+        return False
+
+
+def _replace_answers(conn: Connection, rid: str, items: list[str], rows: list[dict[str, Any]]) -> None:
+    """Replace the answers of ``items`` with ``rows`` (the caller holds the
+    response's lock): one statement on PostgreSQL, DELETE + INSERT elsewhere."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(REPLACE_ANSWERS_POSTGRESQL, {
+            "rid": rid,
+            "items": items,
+            "item_ids": [r["item_id"] for r in rows],
+            "positions": [r["position"] for r in rows],
+            "multis": [r["multi"] for r in rows],
+            "codes": [r["code"] for r in rows],
+            "texts": [r["text"] for r in rows],
+        })
+        return
+    conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": items})
+    if rows:
+        conn.execute(INSERT_ANSWERS, rows)
 
 
 def _collect(rows: Iterable[Any]) -> dict[str, AnswerValue]:

@@ -1,7 +1,7 @@
 """The prebuilt statements of the respondent path (and the column lists they share)."""
 from __future__ import annotations
 
-from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, select, text, update
 
 from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey
 
@@ -92,10 +92,50 @@ CLEAR_ANSWERS = delete(Answer).where(
     Answer.response_id == _RID, Answer.item_id.in_(bindparam("items", expanding=True))
 )
 INSERT_ANSWERS = insert(Answer)
+#: PostgreSQL: a page's new answers and the removal of its old ones in one
+#: statement (one round trip instead of two), run while save_page holds the
+#: response row's lock, so no other writer touches these answers meanwhile.
+#: Rows whose (response, item, position) exists are updated in place; the
+#: page's other old rows go. The two parts touch disjoint rows, so the
+#: statement's single snapshot is enough. The SQL text never changes (the
+#: rows come as arrays), so the server keeps it prepared.
+REPLACE_ANSWERS_POSTGRESQL = text(
+    """
+    WITH up AS (
+        INSERT INTO answers (response_id, item_id, position, multi, code, text)
+        SELECT :rid, u.item_id, u.position, u.multi, u.code, u.text
+        FROM unnest(CAST(:item_ids AS varchar[]), CAST(:positions AS integer[]),
+                    CAST(:multis AS boolean[]), CAST(:codes AS integer[]), CAST(:texts AS text[]))
+             AS u(item_id, position, multi, code, text)
+        ON CONFLICT (response_id, item_id, position)
+        DO UPDATE SET multi = EXCLUDED.multi, code = EXCLUDED.code, text = EXCLUDED.text
+        RETURNING id
+    )
+    DELETE FROM answers
+    WHERE response_id = :rid AND item_id = ANY(CAST(:items AS varchar[]))
+      AND id NOT IN (SELECT id FROM up)
+    """
+)
 SUBMIT = (
     update(Response)
     .where(Response.id == _RID, Response.status == "in_progress")
     .values(status="submitted", submitted_on=bindparam("day"), resume_hash=None)
+)
+#: PostgreSQL: SUBMIT and SPEND_CODE as one statement (its own transaction).
+#: Returns 1 for the call that submitted, 0 otherwise. The code's UPDATE
+#: runs to completion although nothing reads it.
+SUBMIT_POSTGRESQL = text(
+    """
+    WITH done AS (
+        UPDATE responses SET status = 'submitted', submitted_on = :day, resume_hash = NULL
+        WHERE id = :rid AND status = 'in_progress'
+        RETURNING id
+    ), spent AS (
+        UPDATE access_codes SET status = 'spent', response_id = NULL
+        WHERE response_id IN (SELECT id FROM done)
+    )
+    SELECT count(*) FROM done
+    """
 )
 SPEND_CODE = update(AccessCode).where(AccessCode.response_id == _RID).values(status="spent", response_id=None)
 RESPONSE_EXISTS = select(Response.id).where(Response.id == _RID)

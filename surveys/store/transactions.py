@@ -45,6 +45,13 @@ class StoreBase:
             yield conn
 
     @contextmanager
+    def _one_statement(self) -> Iterator[Connection]:
+        """PostgreSQL: a connection in autocommit for a write that is a
+        single statement (atomic on its own: no BEGIN and COMMIT round trips)."""
+        with self._reader.connect() as conn:
+            yield conn
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self._writer.begin() as conn:
             yield conn

@@ -96,3 +96,26 @@ def test_saves_racing_a_submit_never_change_a_submitted_response(store, migrated
     assert answers in ({"att01": 1, "att02": 1, "att03": 1}, {"att01": 5, "att02": 5, "att03": 5})
     store.submit(rid)
     assert store.answers(rid) == answers
+
+
+def test_racing_saves_of_one_page_leave_exactly_one_of_them(store, migrated_url: str) -> None:
+    """Two tabs saving the same page with choice lists of different lengths:
+    the page ends as one save left it, never with another save's extra
+    choices (rows at positions the winner did not write)."""
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1)
+    rid = store.begin("tiny-2024", code=code).id
+    candidates = [
+        {"use": 1, "themes": [1, 2, 3], "themes_other": "parken"},
+        {"use": 2, "themes": [2]},
+        {"use": 3, "themes": [2, 1]},
+    ]
+
+    def work(s: Store, i: int) -> str:
+        for _ in range(5):
+            s.save_page(rid, "use", candidates[(i + _) % len(candidates)])
+        return "saved"
+
+    results = _race(migrated_url, work)
+    assert results == ["saved"] * THREADS
+    assert store.answers(rid) in candidates
