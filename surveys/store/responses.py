@@ -176,7 +176,7 @@ class ResponsesMixin(WavesMixin):
             rows = conn.execute(ANSWERS, {"rid": str(response_id)}).all()
         if not rows:
             raise UnknownResponse(f"no response '{response_id}'")
-        return _collect(r for r in rows if r.item_id is not None)
+        return _collect(rows)
 
     def response_state(self, response_id: str) -> ResponseState:
         """The response, its survey (fresh: a survey closed a moment ago is
@@ -195,7 +195,7 @@ class ResponsesMixin(WavesMixin):
             last_page=first.last_page,
             group_values=json.loads(first.group_values_json or "{}"),
         )
-        return ResponseState(handle, survey, _collect(r for r in rows if r.item_id is not None))
+        return ResponseState(handle, survey, _collect(rows))
 
     def save_page(self, response_id: str, page_id: str, values: Mapping[str, Any]) -> None:
         """Replace the answers of one page's items in one transaction.
@@ -279,11 +279,18 @@ def _replace_answers(conn: Connection, rid: str, items: list[str], rows: list[di
 
 
 def _collect(rows: Iterable[Any]) -> dict[str, AnswerValue]:
+    """The answers in ``rows``, whose last columns are ANSWER_COLUMNS (item
+    id, multi, code, text); a row without an answer (the LEFT JOIN's NULLs)
+    is skipped. Read by position: a Row's attribute lookup by name cost more
+    than the rest of this loop."""
     out: dict[str, AnswerValue] = {}
     for row in rows:
-        value = row.code if row.code is not None else row.text
-        if row.multi:
-            out.setdefault(row.item_id, []).append(value)  # type: ignore[union-attr]
+        item_id, multi, code, text = row[-4:]
+        if item_id is None:
+            continue
+        value = code if code is not None else text
+        if multi:
+            out.setdefault(item_id, []).append(value)  # type: ignore[union-attr]
         else:
-            out[row.item_id] = value
+            out[item_id] = value
     return out
