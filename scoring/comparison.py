@@ -33,7 +33,21 @@ def check_comparable(a: "Scale", b: "Scale") -> None:
     if a.min_answered != b.min_answered:
         problems.append(f"min_answered {a.min_answered} vs {b.min_answered}")
     if problems:
-        raise IncomparableError(f"cannot compare waves: scale {a.id!r} is defined differently ({'; '.join(problems)})")
+        detail = "; ".join(problems)
+        raise IncomparableError(f"cannot compare waves: scale {a.id!r} is defined differently ({detail})",
+                                "scale_differs", scale=a.id, detail=detail)
+
+
+def different_instruments(current: str, earlier: str) -> IncomparableError:
+    """The refusal to compare waves of two different instruments."""
+    return IncomparableError(f"cannot compare waves of different instruments ({current!r} and {earlier!r})",
+                             "different_instruments", current=current, earlier=earlier)
+
+
+def scale_missing(scale: str) -> IncomparableError:
+    """The refusal to compare when the earlier wave lacks a scale."""
+    return IncomparableError(f"cannot compare waves: scale {scale!r} is missing from the earlier wave",
+                             "scale_missing", scale=scale)
 
 
 def check_instruments_comparable(current: "Instrument", earlier: "Instrument") -> None:
@@ -41,12 +55,11 @@ def check_instruments_comparable(current: "Instrument", earlier: "Instrument") -
     compared with one of ``current``: the same instrument id and every scale
     of ``current`` defined the same way in ``earlier``."""
     if current.id != earlier.id:
-        raise IncomparableError(f"cannot compare waves of different instruments "
-                                f"({current.id!r} and {earlier.id!r})")
+        raise different_instruments(current.id, earlier.id)
     for scale in current.scales.values():
         other = earlier.scales.get(scale.id)
         if other is None:
-            raise IncomparableError(f"cannot compare waves: scale {scale.id!r} is missing from the earlier wave")
+            raise scale_missing(scale.id)
         check_comparable(scale, other)
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 import numpy as np
 
 from .cells import Breakdowns
-from .comparison import check_comparable, compare_scale, compare_scale_groups, compare_share
+from .comparison import (check_comparable, compare_scale, compare_scale_groups, compare_share, different_instruments,
+                         scale_missing)
 from .errors import IncomparableError, ScoringError
 from .jsonsafe import num, pct
 from .report_index import score_index
@@ -106,12 +107,13 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
         if previous is not None:
             prev_scale = previous.instrument.scales.get(scale.id)
             if prev_scale is None:
-                raise IncomparableError(f"cannot compare waves: scale {scale.id!r} is missing from the earlier wave")
+                raise scale_missing(scale.id)
             check_comparable(scale, prev_scale)
             try:
                 _, prev_scores = score_scale(prev_scale, previous.scale_items(prev_scale), None, min_n)
             except ScoringError as exc:
-                raise IncomparableError(f"cannot compare waves: {exc}") from None
+                raise IncomparableError(f"cannot compare waves: {exc}", "earlier_unscorable",
+                                        scale=scale.id, detail=str(exc)) from None
             comparison["scales"][scale.id] = compare_scale(scores, prev_scores, min_n)
             comparison["scales"][scale.id]["groups"] = _scale_group_change(previous, cells, entry, scores,
                                                                            prev_scores, min_n)
@@ -189,8 +191,7 @@ def _previous_wave(instrument: "Instrument", compare: Compare) -> _Wave | None:
     if isinstance(compare, tuple):
         prev_instrument, prev_dataset = compare
         if prev_instrument.id != instrument.id:
-            raise IncomparableError(f"cannot compare waves of different instruments "
-                                    f"({instrument.id!r} and {prev_instrument.id!r})")
+            raise different_instruments(instrument.id, prev_instrument.id)
     else:
         prev_instrument, prev_dataset = instrument, compare
     return _Wave(prev_instrument, prev_dataset)

@@ -184,11 +184,14 @@ def test_compare_refused_when_scales_differ(env, logged_in, answered) -> None:
     c = logged_in("admin")
     r = c.get("/analyst/cannabis-2018/compare/cannabis-old")
     assert r.status_code == 409
-    assert "defined differently" in r.get_data(as_text=True)
+    assert "Skalan restrictive är definierad på olika sätt i de två omgångarna" in r.get_data(as_text=True)
+    r = c.get("/analyst/cannabis-2018/compare/cannabis-old?lang=en")
+    assert r.status_code == 409
+    assert "The scale restrictive is defined differently in the two waves" in r.get_data(as_text=True)
     env.store.create_survey(slug="cannabis-same", instrument_sha256=env.store.survey(
         "cannabis-2018").instrument_sha256, label="same", mode="codes", presets={"school": SCHOOLS})
     env.store.import_responses("cannabis-same", [ca.values(p) for p in ca.PEOPLE])
-    r = c.get("/analyst/cannabis-2018/compare/cannabis-same")
+    r = c.get("/analyst/cannabis-2018/compare/cannabis-same?lang=sv")
     assert r.status_code == 200 and "Förändring sedan den tidigare omgången" in r.get_data(as_text=True)
 
 

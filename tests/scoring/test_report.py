@@ -2,6 +2,7 @@
 wave comparison and its refusal."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -106,15 +107,28 @@ def test_wave_comparison_welch_and_hedges():
 ])
 def test_comparison_refused_when_scale_definitions_differ(change, word):
     old = fixture_instrument(**change)
-    with pytest.raises(IncomparableError, match=f"scale 'attityd' is defined differently.*{word}"):
+    with pytest.raises(IncomparableError, match=f"scale 'attityd' is defined differently.*{word}") as refused:
         score_report(fixture_instrument(), fixture_dataset(), compare=(old, fixture_dataset()))
+    # named for callers that word it in another language
+    assert refused.value.reason == "scale_differs"
+    assert refused.value.params["scale"] == "attityd" and word in refused.value.params["detail"]
 
 
 def test_comparison_refused_when_the_earlier_wave_lacks_an_item():
     data = fixture_dataset()
     old = Dataset([c for c in data.columns if c != "i3"], np.delete(data.matrix, 2, axis=1), data.groups)
-    with pytest.raises(IncomparableError, match="i3"):
+    with pytest.raises(IncomparableError, match="i3") as refused:
         score_report(fixture_instrument(), data, compare=old)
+    assert refused.value.reason == "earlier_unscorable" and "i3" in refused.value.params["detail"]
+
+
+def test_comparison_refused_between_different_instruments():
+    other = fixture_instrument()
+    other = dataclasses.replace(other, id="another")
+    with pytest.raises(IncomparableError, match="different instruments") as refused:
+        score_report(fixture_instrument(), fixture_dataset(), compare=(other, fixture_dataset()))
+    assert refused.value.reason == "different_instruments"
+    assert refused.value.params == {"current": fixture_instrument().id, "earlier": "another"}
 
 
 def test_knowledge_scale_and_multi_item_themes():

@@ -47,7 +47,7 @@ class PreviousWave:
     (each with the reason)."""
 
     survey: Any | None
-    skipped: list[tuple[Any, str]]
+    skipped: list[tuple[Any, IncomparableError]]
 
 
 def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> PreviousWave:
@@ -58,12 +58,12 @@ def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> Previou
                       if c.instrument_id == survey.instrument_id and c.id < survey.id),
                      key=lambda c: c.id, reverse=True)
     instrument = store.instrument(survey.instrument_sha256)
-    skipped: list[tuple[Any, str]] = []
+    skipped: list[tuple[Any, IncomparableError]] = []
     for other in earlier:
         try:
             check_instruments_comparable(instrument, store.instrument(other.instrument_sha256))
         except IncomparableError as exc:
-            skipped.append((other, str(exc)))
+            skipped.append((other, exc))
             continue
         return PreviousWave(other, skipped)
     return PreviousWave(None, skipped)

@@ -21,7 +21,7 @@ from surveys.store import StoreError, UnknownSurvey
 from webapp import store
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
-from webapp.analyst.messages import store_error_message
+from webapp.analyst.messages import incomparable_message, store_error_message
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -288,7 +288,7 @@ def _comparison_wave(s: Any, other: str | None) -> tuple[Any, bool, list[str]]:
         return service.load_wave(store(), other), False, []
     previous = service.previous_wave(store(), s, visible_surveys())
     notes = [_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
-               label=o.label, slug=o.slug, reason=reason) for o, reason in previous.skipped]
+               label=o.label, slug=o.slug, reason=incomparable_message(why)) for o, why in previous.skipped]
     if previous.survey is None:
         return None, False, notes
     return service.load_wave(store(), previous.survey.slug), True, notes
@@ -307,10 +307,10 @@ def _results_page(slug: str, other: str | None) -> Any:
         report = service.report(wave, by, compare)
     except IncomparableError as exc:
         if not automatic:
-            return render_template("analyst/refused.html", survey=s, message=str(exc)), 409
+            return render_template("analyst/refused.html", survey=s, message=incomparable_message(exc)), 409
         # the automatic choice never refuses the page: say why and show the wave alone
         compare_notes.append(_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
-                               label=compare.survey.label, slug=compare.survey.slug, reason=str(exc)))
+                               label=compare.survey.label, slug=compare.survey.slug, reason=incomparable_message(exc)))
         compare, automatic = None, False
         report = service.report(wave, by, None)
     except ScoringError as exc:
