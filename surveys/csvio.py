@@ -24,7 +24,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -38,11 +38,25 @@ MULTI_SEPARATOR = "|"
 _DELIMITERS = (",", ";", "\t")
 
 
-class CsvError(ValueError):
-    """A malformed responses CSV; ``str()`` is one line naming row and column."""
+class Refusal(ValueError):
+    """Why a header or a cell is refused: ``str()`` is the English message;
+    ``reason`` and ``params`` name the case and its values for callers that
+    word it in another language (the analyst pages)."""
 
-    def __init__(self, path: str, message: str, row: int | None = None,
+    def __init__(self, reason: str, template: str, **params: Any) -> None:
+        super().__init__(template % params)
+        self.reason, self.params = reason, params
+
+
+class CsvError(ValueError):
+    """A malformed responses CSV; ``str()`` is one line naming row and column.
+    ``reason`` and ``params`` as in :class:`Refusal` (empty when unnamed)."""
+
+    def __init__(self, path: str, message: str | Refusal, row: int | None = None,
                  column: str | None = None) -> None:
+        self.reason = getattr(message, "reason", "")
+        self.params: dict[str, Any] = dict(getattr(message, "params", {}))
+        message = str(message)
         self.path, self.row, self.column, self.message = path, row, column, message
         where = []
         if row is not None:
@@ -58,7 +72,7 @@ class _Problem:
     """The first bad cell of a column (row index into the data rows)."""
 
     index: int
-    message: str
+    refusal: Refusal
 
 
 def read_responses_csv(path: str | os.PathLike[str], instrument: "Instrument") -> Dataset:
@@ -80,7 +94,7 @@ def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv
     """Like :func:`read_responses_csv`, from the file's bytes."""
     text = _decode(raw)
     if not text.strip():
-        raise CsvError(name, "the file is empty (expected a header row of item ids)")
+        raise CsvError(name, Refusal("empty_file", "the file is empty (expected a header row of item ids)"))
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = _detect_delimiter(header_line)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -92,17 +106,22 @@ def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv
     line_of = _LineNumbers(text, delimiter)
     plan = _plan_columns(header, instrument, name, line_of(first))
     if not rows:
-        raise CsvError(name, "the file has a header row but no responses", row=line_of(first))
+        raise CsvError(name, Refusal("no_responses", "the file has a header row but no responses"),
+                       row=line_of(first))
     widths = set(map(len, rows))
     if widths != {len(header)}:
         k = next(i for i, r in enumerate(rows) if len(r) != len(header))
         row = rows[k]
-        hint = ""
         other = [d for d in _DELIMITERS if d != delimiter and d in "".join(row)]
+        counts = {"fields": len(row), "expected": len(header)}
         if len(row) == 1 and other:
-            hint = f" (this row seems to use {_delimiter_name(other[0])} as delimiter)"
-        raise CsvError(name, f"{len(row)} field{'' if len(row) == 1 else 's'}, "
-                       f"but the header has {len(header)}{hint}", row=line_of(positions[k]))
+            refusal = Refusal("one_field_other_delimiter", "1 field, but the header has %(expected)d "
+                              "(this row seems to use %(delimiter)s as delimiter)",
+                              delimiter=_delimiter_name(other[0]), **counts)
+        else:
+            refusal = Refusal("field_count", ("1 field" if len(row) == 1 else "%(fields)d fields")
+                              + ", but the header has %(expected)d", **counts)
+        raise CsvError(name, refusal, row=line_of(positions[k]))
     columns = list(zip(*rows))
     return _build(plan, columns, lambda k: line_of(positions[k]), instrument, name)
 
@@ -171,8 +190,9 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
     if len(header) == 1 and header[0] not in known:
         found = [d for d in ("|", " ", ":", ".") if d in header[0]]
         if found:
-            raise CsvError(name, f"only one column '{_short(header[0])}' separated by "
-                           f"{found[0]!r}; separate the columns with ',' or ';'", row=header_row)
+            raise CsvError(name, Refusal("one_column", "only one column '%(column)s' separated by "
+                                         "%(separator)r; separate the columns with ',' or ';'",
+                                         column=_short(header[0]), separator=found[0]), row=header_row)
     seen: dict[str, int] = {}
     plan: list[_Column] = []
     for idx, col in enumerate(header):
@@ -180,7 +200,7 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             plan.append(_Column(idx, f"#{idx + 1}", "unnamed"))
             continue
         if col in seen:
-            raise CsvError(name, "this column appears twice", row=header_row, column=col)
+            raise CsvError(name, Refusal("column_twice", "this column appears twice"), row=header_row, column=col)
         seen[col] = idx
         if col in items:
             item = items[col]
@@ -198,19 +218,19 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
         else:
             stem = col.rsplit("_", 1)[0]
             if stem in items and items[stem].kind == "multi" and col[len(stem) + 1:].isdigit():
-                raise CsvError(name, f"unknown column: '{stem}' has no option "
-                               f"{col[len(stem) + 1:]}", row=header_row, column=col)
+                raise CsvError(name, Refusal("no_such_option", "unknown column: '%(item)s' has no option %(option)s",
+                                             item=stem, option=col[len(stem) + 1:]), row=header_row, column=col)
             siblings = _numbered_siblings(col, items)
             if siblings:  # att1 or att13 beside att01..att12
                 stem = col.rstrip("0123456789")
                 same = [i for i in siblings if int(i[len(stem):]) == int(col[len(stem):])]
-                message = (f"unknown column (did you mean '{same[0]}'?)" if same else
-                           f"unknown column: no item '{col}' (items {siblings[0]}-{siblings[-1]})")
-                raise CsvError(name, message, row=header_row, column=col)
+                refusal = (_did_you_mean(same[0]) if same else
+                           Refusal("no_such_item", "unknown column: no item '%(column)s' (items %(first)s-%(last)s)",
+                                   column=col, first=siblings[0], last=siblings[-1]))
+                raise CsvError(name, refusal, row=header_row, column=col)
             close = difflib.get_close_matches(col, known, n=1, cutoff=0.8)
             if close:
-                raise CsvError(name, f"unknown column (did you mean '{close[0]}'?)",
-                               row=header_row, column=col)
+                raise CsvError(name, _did_you_mean(close[0]), row=header_row, column=col)
             plan.append(_Column(idx, col, "extra"))
     by_item: dict[str, list[_Column]] = {}
     for c in plan:
@@ -218,9 +238,13 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             by_item.setdefault(c.item.id, []).append(c)
     for item_id, cols in by_item.items():
         if any(c.role == "multi_joined" for c in cols) and len(cols) > 1:
-            raise CsvError(name, f"'{item_id}' is given both as one column and as "
-                           f"'{item_id}_<code>' columns", row=header_row, column=item_id)
+            raise CsvError(name, Refusal("both_forms", "'%(item)s' is given both as one column and as "
+                                         "'%(item)s_<code>' columns", item=item_id), row=header_row, column=item_id)
     return plan
+
+
+def _did_you_mean(suggestion: str) -> Refusal:
+    return Refusal("did_you_mean", "unknown column (did you mean '%(suggestion)s'?)", suggestion=suggestion)
 
 
 def _numbered_siblings(col: str, items: dict[str, "Item"]) -> list[str]:
@@ -251,18 +275,18 @@ def _number(cell: str) -> float | None:
 
 def _parse_column(cells: tuple[str, ...], parse: Callable[[str], float],
                   ) -> tuple[np.ndarray, _Problem | None]:
-    """Map each distinct cell through ``parse`` (which raises ValueError with a
-    message for a bad cell); return the float column and the first problem."""
+    """Map each distinct cell through ``parse`` (which raises :class:`Refusal`
+    for a bad cell); return the float column and the first problem."""
     mapping: dict[str, float] = {}
     first: _Problem | None = None
     for cell in dict.fromkeys(cells):
         try:
             mapping[cell] = parse(cell)
-        except ValueError as exc:
+        except Refusal as exc:
             mapping[cell] = np.nan
             row = cells.index(cell)
             if first is None or row < first.index:
-                first = _Problem(row, str(exc))
+                first = _Problem(row, exc)
     return np.fromiter(map(mapping.__getitem__, cells), dtype=np.float64, count=len(cells)), first
 
 
@@ -276,9 +300,10 @@ def _code_parser(item: "Item", instrument: "Instrument") -> Callable[[str], floa
             if np.isnan(v):
                 return v
             if v != int(v):
-                raise ValueError(f"{cell.strip()} is not a whole number")
+                raise Refusal("not_whole", "%(value)s is not a whole number", value=cell.strip())
             if (lo is not None and v < lo) or (hi is not None and v > hi):
-                raise ValueError(f"{int(v)} is outside the range of '{item.id}' ({lo}-{hi})")
+                raise Refusal("out_of_range", "%(value)d is outside the range of '%(item)s' (%(min)s-%(max)s)",
+                              value=int(v), item=item.id, min=lo, max=hi)
             return v
         return parse
 
@@ -290,8 +315,8 @@ def _code_parser(item: "Item", instrument: "Instrument") -> Callable[[str], floa
         if np.isnan(v):
             return v
         if codes is not None and (v != int(v) or int(v) not in codes):
-            raise ValueError(f"code {_fmt(v)} is outside the scale of '{item.id}' "
-                             f"({_codes_text(scale.codes)})")
+            raise Refusal("out_of_scale", "code %(value)s is outside the scale of '%(item)s' (%(codes)s)",
+                          value=_fmt(v), item=item.id, codes=_codes_text(scale.codes))
         return v
     return parse_code
 
@@ -302,7 +327,8 @@ def _numeric_cell(cell: str, item: "Item") -> float:
         return np.nan
     v = _number(cell)
     if v is None:
-        raise ValueError(f"text '{_short(cell.strip())}' in numeric item '{item.id}'")
+        raise Refusal("text_in_number", "text '%(value)s' in numeric item '%(item)s'",
+                      value=_short(cell.strip()), item=item.id)
     return v
 
 
@@ -341,7 +367,8 @@ def _group_parser(item: "Item", instrument: "Instrument",
         if s.casefold() in by_label:
             return float(by_label[s.casefold()])
         allowed = ", ".join(f"{o.code} {o.label.get()}" for o in scale.options)
-        raise ValueError(f"'{_short(s)}' is not a code or label of '{item.id}' ({allowed})")
+        raise Refusal("not_code_or_label", "'%(value)s' is not a code or label of '%(item)s' (%(allowed)s)",
+                      value=_short(s), item=item.id, allowed=allowed)
     return parse, code_label
 
 
@@ -357,9 +384,9 @@ def _multi_joined_parser(item: "Item", instrument: "Instrument"):
         for part in s.split(MULTI_SEPARATOR):
             v = _number(part)
             if v is None or v != int(v) or int(v) not in codes:
-                raise ValueError(f"'{_short(part.strip())}' is not an option of "
-                                 f"'{item.id}' ({_codes_text(tuple(codes))}; "
-                                 f"separate several with '{MULTI_SEPARATOR}')")
+                raise Refusal("not_an_option", "'%(value)s' is not an option of '%(item)s' (%(codes)s; "
+                              "separate several with '%(separator)s')", value=_short(part.strip()),
+                              item=item.id, codes=_codes_text(tuple(codes)), separator=MULTI_SEPARATOR)
             chosen.append(int(v))
         return tuple(chosen)
     return parse, codes
@@ -371,7 +398,7 @@ def _zero_one(cell: str) -> float:
         return np.nan
     v = _number(s)
     if v not in (0.0, 1.0):
-        raise ValueError(f"'{_short(s)}' must be 0 or 1 (empty = not answered)")
+        raise Refusal("not_zero_one", "'%(value)s' must be 0 or 1 (empty = not answered)", value=_short(s))
     return v
 
 
@@ -385,18 +412,19 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
     matrix = np.full((n, len(layout)), np.nan)
     groups: dict[str, np.ndarray] = {}
     texts: dict[str, list[str | None]] = {}
-    problems: list[tuple[int, int, str, str]] = []  # (row index, col index, name, msg)
+    problems: list[tuple[int, int, str, Refusal]] = []  # (row index, col index, name, why)
 
     def note(problem: _Problem | None, col: _Column) -> None:
         if problem is not None:
-            problems.append((problem.index, col.index, col.name, problem.message))
+            problems.append((problem.index, col.index, col.name, problem.refusal))
 
     for col in plan:
         cells = columns[col.index]
         if col.role == "unnamed":  # a trailing delimiter is harmless when empty
             if any(c.strip() for c in cells):
                 first = next(i for i, c in enumerate(cells) if c.strip())
-                problems.append((first, col.index, col.name, "a column without a name holds values"))
+                problems.append((first, col.index, col.name,
+                                 Refusal("unnamed_values", "a column without a name holds values")))
         elif col.role == "extra":
             groups[col.name] = _labels(cells)
         elif col.role == "text":
@@ -432,8 +460,8 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
             for cell, k in distinct.items():
                 try:
                     chosen = parse(cell)
-                except ValueError as exc:
-                    problems.append((cells.index(cell), col.index, col.name, str(exc)))
+                except Refusal as exc:
+                    problems.append((cells.index(cell), col.index, col.name, exc))
                     continue
                 if chosen is not None:
                     block[k] = [1.0 if c in chosen else 0.0 for c in codes]
@@ -441,8 +469,8 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
             targets = [col_index[f"{col.item.id}_{c}"] for c in codes]
             matrix[:, targets] = block[inverse]
     if problems:
-        index, _, column, message = min(problems)
-        raise CsvError(name, message, row=line_of(index), column=column)
+        index, _, column, refusal = min(problems, key=lambda p: p[:2])
+        raise CsvError(name, refusal, row=line_of(index), column=column)
     return Dataset(columns=layout, matrix=matrix, groups=groups, texts=texts)
 
 

@@ -31,6 +31,10 @@ class Rejection:
     row: int | None
     column: str | None
     reason: str
+    #: The case and its values (:class:`surveys.csvio.Refusal`), for wording
+    #: the reason in another language; empty when unnamed.
+    kind: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = [f"row {self.row}"] if self.row is not None else []
@@ -53,6 +57,10 @@ class ValidationReport:
     @property
     def valid(self) -> bool:
         return self.dataset is not None and not self.rejected
+
+
+def _rejection(row: int | None, error: csvio.CsvError) -> Rejection:
+    return Rejection(row, error.column, error.message, error.reason, error.params)
 
 
 def _split(raw: bytes) -> tuple[str, list[str], list[tuple[int, list[str]]]] | None:
@@ -93,7 +101,7 @@ def validate_csv(raw: bytes, instrument: "Instrument", name: str = "upload.csv")
     data_lines = {line for line, _ in parts[2]} if parts else set()
     if parts is None or first.row not in data_lines:
         # Empty file, a bad header, a wrong delimiter: nothing row by row helps.
-        report.rejected.append(Rejection(first.row, first.column, first.message))
+        report.rejected.append(_rejection(first.row, first))
         return report
     delimiter, header, rows = parts
     head = _line(delimiter, header)
@@ -101,9 +109,9 @@ def validate_csv(raw: bytes, instrument: "Instrument", name: str = "upload.csv")
         try:
             csvio.read_responses_bytes(head + _line(delimiter, fields), instrument, name=name)
         except csvio.CsvError as exc:
-            report.rejected.append(Rejection(line, exc.column, exc.message))
+            report.rejected.append(_rejection(line, exc))
     if not report.rejected:  # only the file as a whole fails (should not happen)
-        report.rejected.append(Rejection(first.row, first.column, first.message))
+        report.rejected.append(_rejection(first.row, first))
     return report
 
 

@@ -22,3 +22,33 @@ def test_a_missing_school_list_is_explained(env, logged_in) -> None:
     assert r.status_code == 400
     assert "behöver en lista för gruppen school" in r.get_data(as_text=True)
     assert "cannabis-2030" not in {s.slug for s in env.store.surveys()}
+
+
+def test_every_malformed_csv_reason_is_worded_in_swedish_and_english(env, tmp_path) -> None:
+    """Each case the CSV reader names has its wording on the import page: in
+    Swedish it differs from the English one and carries the same values."""
+    import pytest
+    from surveys.csvio import CsvError, read_responses_bytes
+    from tests.data_in.model import small_instrument
+    from tests.data_in.test_csvio import MALFORMED
+    from webapp.analyst.messages import _IMPORT, import_rejection_message
+    from surveys.importer import Rejection
+
+    seen = set()
+    for content, _message in MALFORMED:
+        with pytest.raises(CsvError) as info:
+            read_responses_bytes(content.encode("utf-8"), small_instrument())
+        err = info.value
+        assert err.reason, content
+        seen.add(err.reason)
+        rejection = Rejection(err.row, err.column, err.message, err.reason, err.params)
+        with env.app.test_request_context("/analyst/?lang=sv"):
+            env.app.preprocess_request()
+            swedish = import_rejection_message(rejection)
+        with env.app.test_request_context("/analyst/?lang=en"):
+            env.app.preprocess_request()
+            english = import_rejection_message(rejection)
+        assert swedish != english and swedish != err.message, (err.reason, swedish)
+        for value in err.params.values():
+            assert str(value) in swedish and str(value) in english, (err.reason, value, swedish)
+    assert seen == set(_IMPORT)  # every worded case occurs, and every case is worded

@@ -3,6 +3,7 @@ client, with answers put in through the Store and figures worked out by hand."""
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -150,6 +151,14 @@ def test_downloads_read_back(env, logged_in, answered, tmp_path) -> None:
         "/analyst/cannabis-2018/downloads/raw-sav").data or r.data[:4] == b"$FL2"
 
 
+def _rejected_rows(page: str) -> list[list[str]]:
+    """(row, column, reason) of each line of the rejection table, as shown."""
+    table = re.search(r'<table class="figures" id="rejected">(.*?)</table>', page, re.S).group(1)
+    return [[html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in
+             re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", line, re.S)]
+            for line in re.findall(r"<tr>(.*?)</tr>", table.split("</thead>", 1)[1], re.S)]
+
+
 def test_import_lists_every_rejected_row_and_imports_nothing(env, logged_in) -> None:
     c = logged_in("a")
     broken = ("school;grade;gender;use;att01;att02\n"
@@ -164,10 +173,22 @@ def test_import_lists_every_rejected_row_and_imports_nothing(env, logged_in) -> 
                     content_type="multipart/form-data")
     page = r.get_data(as_text=True)
     assert r.status_code == 400
-    table = re.search(r'<table class="figures" id="rejected">(.*?)</table>', page, re.S).group(1)
-    assert re.findall(r'<th scope="row">(\d+)</th>', table) == ["3", "4", "5", "6"]
-    assert "gender" in table and "use" in table and "att02" in table and "fields" in table
+    rows = _rejected_rows(page)
+    assert [row[:2] for row in rows] == [["3", "gender"], ["4", "use"], ["5", "att02"], ["6", "–"]]
+    # each reason in the interface language, with the values that explain it
+    assert rows[0][2].startswith("9 är inte en kod eller ett svarsalternativ för gender (1 ")
+    assert rows[1][2] == "Text (x) där frågan use väntar ett tal."
+    assert rows[2][2] == "Koden 7 finns inte på skalan för att02 (1-6)."
+    assert rows[3][2] == "4 fält, men rubrikraden har 6."
     assert env.store.progress("cannabis-2018")["total"]["submitted"] == 0
+    r = c.post_form("/analyst/cannabis-2018/import?lang=en",
+                    {"file": (io.BytesIO(broken), "wave2014.csv")},
+                    content_type="multipart/form-data", action="/analyst/cannabis-2018/import?lang=en")
+    assert [row[2] for row in _rejected_rows(r.get_data(as_text=True))][1:] == [
+        "Text (x) where the item use expects a number.",
+        "Code 7 is outside the scale of att02 (1-6).",
+        "4 fields, but the header has 6.",
+    ]
     good = "school,grade,gender,use,att01\nRinmansskolan,1,1,1,5\nÅrbyskolan,Gymnasiet år 1,pojke,2,3\n"
     r = c.post_form("/analyst/cannabis-2018/import",
                     {"file": (io.BytesIO(good.encode()), "ok.csv")},

@@ -76,7 +76,8 @@ def test_quoted_multiline_field_counts_rows_as_lines(tmp_path):
     assert msg == "row 4, column 'i1': code 9 is outside the scale of 'i1' (1-6)"
 
 
-@pytest.mark.parametrize("content, message", [
+#: Malformed files and the one line each gets (after the path).
+MALFORMED = [
     ("", "the file is empty (expected a header row of item ids)"),
     ("\ufeff\n\n", "the file is empty (expected a header row of item ids)"),
     ("gender,i1\n", "row 1: the file has a header row but no responses"),
@@ -104,7 +105,10 @@ def test_quoted_multiline_field_counts_rows_as_lines(tmp_path):
     ("gender,,i1\n1,x,2\n", "row 2, column '#2': a column without a name holds values"),
     ("themes,themes_1\n1,1\n",
      "row 1, column 'themes': 'themes' is given both as one column and as 'themes_<code>' columns"),
-])
+]
+
+
+@pytest.mark.parametrize("content, message", MALFORMED)
 def test_malformed(tmp_path, content, message):
     assert _error(tmp_path, content) == message
 

@@ -1,13 +1,14 @@
-"""Storage and scoring refusals in the analyst's language.
+"""Storage, scoring and import refusals in the analyst's language.
 
-The store raises :class:`surveys.store.StoreError` and the scoring engine
-:class:`scoring.errors.IncomparableError` with an English message and a
-``reason`` key; the cases an analyst can reach are worded here with gettext.
-Any other refusal keeps its one-line English message.
+The store raises :class:`surveys.store.StoreError`, the scoring engine
+:class:`scoring.errors.IncomparableError` and the CSV reader
+:class:`surveys.csvio.Refusal` with an English message and a reason key; the
+cases an analyst can reach are worded here with gettext. Any other refusal
+keeps its one-line English message.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from flask_babel import gettext as _
 
@@ -44,3 +45,35 @@ def incomparable_message(exc: IncomparableError) -> str:
     """Why two waves cannot be compared, in the current language."""
     message = _INCOMPARABLE.get(exc.reason)
     return message(exc.params) if message else str(exc)
+
+
+_IMPORT: dict[str, Callable[[dict], str]] = {
+    "empty_file": lambda p: _("The file is empty (expected a header row of item ids)."),
+    "no_responses": lambda p: _("The file has a header row but no responses."),
+    "field_count": lambda p: _("%(fields)d fields, but the header has %(expected)d.", **p),
+    "one_field_other_delimiter": lambda p: _("1 field, but the header has %(expected)d (this row seems to use "
+                                             "%(delimiter)s as delimiter).", **p),
+    "one_column": lambda p: _("Only one column, %(column)s, separated by %(separator)s; separate the columns "
+                              "with , or ;.", **p),
+    "column_twice": lambda p: _("This column appears twice."),
+    "no_such_option": lambda p: _("Unknown column: %(item)s has no option %(option)s.", **p),
+    "did_you_mean": lambda p: _("Unknown column (did you mean %(suggestion)s?).", **p),
+    "no_such_item": lambda p: _("Unknown column: there is no item %(column)s (the items are %(first)s–%(last)s).",
+                                **p),
+    "both_forms": lambda p: _("%(item)s is given both as one column and as %(item)s_<code> columns.", **p),
+    "unnamed_values": lambda p: _("A column without a name holds values."),
+    "not_whole": lambda p: _("%(value)s is not a whole number.", **p),
+    "out_of_range": lambda p: _("%(value)s is outside the range of %(item)s (%(min)s–%(max)s).", **p),
+    "out_of_scale": lambda p: _("Code %(value)s is outside the scale of %(item)s (%(codes)s).", **p),
+    "text_in_number": lambda p: _("Text (%(value)s) where the item %(item)s expects a number.", **p),
+    "not_code_or_label": lambda p: _("%(value)s is not a code or label of %(item)s (%(allowed)s).", **p),
+    "not_an_option": lambda p: _("%(value)s is not an option of %(item)s (%(codes)s; separate several with "
+                                 "%(separator)s).", **p),
+    "not_zero_one": lambda p: _("%(value)s must be 0 or 1 (empty = not answered).", **p),
+}
+
+
+def import_rejection_message(rejection: Any) -> str:
+    """Why a row of an imported file was rejected, in the current language."""
+    message = _IMPORT.get(rejection.kind)
+    return message(rejection.params) if message else rejection.reason

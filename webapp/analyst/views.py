@@ -21,7 +21,7 @@ from surveys.store import StoreError, UnknownSurvey
 from webapp import store
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
-from webapp.analyst.messages import incomparable_message, store_error_message
+from webapp.analyst.messages import import_rejection_message, incomparable_message, store_error_message
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -368,7 +368,8 @@ def import_csv(slug: str) -> Any:
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             return redirect(url_for("analyst.survey", slug=slug))
     status = 400 if report is not None or (request.method == "POST" and form.errors) else 200
-    return render_template("analyst/import.html", survey=s, form=form, report=report), status
+    return render_template("analyst/import.html", survey=s, form=form, report=report,
+                           why=import_rejection_message), status
 
 
 # -------------------------------------------------------------- downloads
