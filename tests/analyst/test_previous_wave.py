@@ -176,3 +176,60 @@ def test_trygghet_index_change_since_the_previous_wave(env, logged_in) -> None:
     assert city[1] == "6.00" and city[-1] == "+6.00"
     assert _row(page, "Skiftinge")[-1] == "+6.00"
     assert "indexet i den tidigare omgången (0.00 för hela staden)" in page
+
+
+def _api(env, slug: str, user: str = "admin", **query: str):
+    from surveys import accounts
+
+    token = accounts.create_api_token(env.store, env.users[user].id)
+    return env.app.test_client().get(f"/api/v1/surveys/{slug}/results", query_string=query,
+                                     headers={"Authorization": f"Bearer {token}"})
+
+
+def test_api_results_compare_with_the_previous_wave_as_the_page_does(env) -> None:
+    _two_medborg_waves(env)
+    body = _api(env, "medborg-2019").get_json()
+    assert body["compared_with"] == {"slug": "medborg-2018", "label": "Medborg 2018", "automatic": True}
+    assert body["not_compared"] == []
+    groups = {g["by"]["area"]: g for g in body["comparison"]["themes"]["unsafe_themes"]["groups"]}
+    # worked out by hand (see _two_medborg_waves), the same figures as on the page
+    assert groups["Skiftinge"]["change_pct"][str(LIGHTING)] == {"previous_pct": 40.0, "change_pct": 40.0}
+    assert groups["Skiftinge"]["change_pct"][str(LITTERING)] == {"previous_pct": 60.0, "change_pct": -40.0}
+    assert groups["Årby"]["change_pct"][str(LIGHTING)] == {"previous_pct": 50.0, "change_pct": -30.0}
+    # "-" asks for no comparison; an explicit wave is used as given
+    none = _api(env, "medborg-2019", compare="-").get_json()
+    assert none["compared_with"] is None and "comparison" not in none
+    back = _api(env, "medborg-2018", compare="medborg-2019").get_json()
+    assert back["compared_with"] == {"slug": "medborg-2019", "label": "Medborg 2019", "automatic": False}
+    # never "previous" by itself: 2018 has no earlier wave
+    assert _api(env, "medborg-2018").get_json()["compared_with"] is None
+    assert _api(env, "medborg-2019", compare="medborg-2019").status_code == 400
+    assert _api(env, "medborg-2019", compare="no-such-wave").status_code == 404
+
+
+def test_api_incomparable_previous_wave_is_named_not_a_refusal(env) -> None:
+    ca.answer_all(env.store, lambda n: env.store.issue_codes("cannabis-2018", n))
+    env.store.create_survey(slug="cannabis-2019", instrument_sha256=register_changed_cannabis(env.store),
+                            label="2019", mode="codes", presets={"school": SCHOOLS})
+    r = _api(env, "cannabis-2019")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["compared_with"] is None and "comparison" not in body
+    [skipped] = body["not_compared"]
+    assert skipped["slug"] == "cannabis-2018" and skipped["reason_code"] == "scale_differs"
+    assert "restrictive" in skipped["reason"]
+    explicit = _api(env, "cannabis-2019", compare="cannabis-2018")
+    assert explicit.status_code == 409 and "defined differently" in explicit.get_json()["error"]
+
+
+def test_api_compares_only_with_waves_the_token_may_see(env) -> None:
+    from surveys import accounts
+
+    _two_medborg_waves(env)
+    accounts.grant_survey(env.store, env.users["a"].id, "medborg-2019")  # not medborg-2018
+    body = _api(env, "medborg-2019", user="a").get_json()
+    assert body["compared_with"] is None and "comparison" not in body
+    # nor by asking for it: an ungranted wave does not exist for this token
+    assert _api(env, "medborg-2019", user="a", compare="medborg-2018").status_code == 404
+    accounts.grant_survey(env.store, env.users["a"].id, "medborg-2018")
+    assert _api(env, "medborg-2019", user="a").get_json()["compared_with"]["slug"] == "medborg-2018"

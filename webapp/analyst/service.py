@@ -50,6 +50,17 @@ class PreviousWave:
     skipped: list[tuple[Any, IncomparableError]]
 
 
+def visible_surveys(store: Any, user: Any) -> list[Any]:
+    """The surveys ``user`` may see (all for an admin)."""
+    from surveys import accounts
+
+    every = store.surveys()
+    if user.is_admin:
+        return every
+    granted = set(accounts.granted_slugs(store, user.id))
+    return [s for s in every if s.slug in granted]
+
+
 def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> PreviousWave:
     """Among ``candidates`` (the waves the user may see), the most recently
     created wave before ``survey`` of the same instrument id whose scales are

@@ -27,6 +27,12 @@ BY = {"name": "by", "in": "query", "required": False,
       "explode": True, "description": "Group columns to break the results down by "
       "(school, grade, gender, area, age_band)."}
 
+COMPARE = {"name": "compare", "in": "query", "required": False, "schema": {"type": "string"},
+           "description": "The earlier wave to compare with (its slug), or '-' for none. Without it the "
+           "previous wave of the same instrument whose scales are defined the same way is used, as on "
+           "the results page; `compared_with` names it and `not_compared` the more recent earlier waves "
+           "passed over. An explicit wave that cannot be compared gives 409."}
+
 
 def document() -> dict[str, Any]:
     """The OpenAPI document as a dict."""
@@ -51,7 +57,14 @@ def document() -> dict[str, Any]:
               "properties": {"instrument": {"type": "object"},
                              "n_respondents": {"type": "integer"},
                              "scales": {"type": "object"}, "shares": {"type": "object"},
-                             "indices": {"type": "object"}}}
+                             "indices": {"type": "object"},
+                             "comparison": {"type": "object", "description": "Change since `compared_with`."},
+                             "compared_with": {"type": ["object", "null"], "properties": {
+                                 "slug": {"type": "string"}, "label": {"type": "string"},
+                                 "automatic": {"type": "boolean"}}},
+                             "not_compared": {"type": "array", "items": {"type": "object", "properties": {
+                                 "slug": {"type": "string"}, "label": {"type": "string"},
+                                 "reason": {"type": "string"}, "reason_code": {"type": "string"}}}}}}
     fmt = {"name": "format", "in": "path", "required": True,
            "schema": {"type": "string", "enum": sorted(FORMATS)}}
     error = {"type": "object", "properties": {"error": {"type": "string"}}}
@@ -70,7 +83,7 @@ def document() -> dict[str, Any]:
             "/surveys/{slug}": _get("One wave", survey, [SLUG]),
             "/surveys/{slug}/progress": _get("Started and submitted responses per group "
                                              "(small groups hidden)", progress, [SLUG]),
-            "/surveys/{slug}/results": _get("Scored results", report, [SLUG, BY]),
+            "/surveys/{slug}/results": _get("Scored results", report, [SLUG, BY, COMPARE]),
             "/surveys/{slug}/downloads": _get(
                 "The downloads of a wave",
                 {"type": "object", "properties": {"downloads": {"type": "array", "items": {

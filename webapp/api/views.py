@@ -117,13 +117,47 @@ def results(slug: str) -> Response:
         return _error(400, f"cannot break down by {', '.join(unknown or by)} "
                            f"(known: {', '.join(g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups)};"
                            " at most two)")
+    compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
+    if isinstance(compare, Response):
+        return compare
     try:
-        report = service.report(wave, by)
+        report = service.report(wave, by, compare)
     except IncomparableError as exc:
-        return _error(409, str(exc))
+        if not automatic:
+            return _error(409, str(exc))
+        not_compared.append(_not_compared(compare.survey, exc))
+        compare, automatic = None, False
+        report = service.report(wave, by, None)
     except ScoringError as exc:
         return _error(400, str(exc))
-    return Response(report_json(report), mimetype="application/json")
+    compared_with = None if compare is None else {
+        "slug": compare.survey.slug, "label": compare.survey.label, "automatic": automatic}
+    return Response(report_json({**report, "compared_with": compared_with, "not_compared": not_compared}),
+                    mimetype="application/json")
+
+
+def _not_compared(survey: Any, exc: IncomparableError) -> dict[str, Any]:
+    return {"slug": survey.slug, "label": survey.label, "reason": str(exc), "reason_code": exc.reason}
+
+
+def _comparison(s: Any, other: str | None) -> tuple[Any, bool, list[dict[str, Any]]]:
+    """(the wave to compare with, or None, or an error Response; whether it
+    was chosen automatically; the earlier waves passed over). ``other``: a
+    slug, "-" for none, or None for the previous comparable wave the token's
+    user may see, as on the results page."""
+    if other == "-":
+        return None, False, []
+    if other:
+        if other == s.slug:
+            return _error(400, "a wave cannot be compared with itself"), False, []
+        if _survey(other) is None:
+            return _error(404, f"no survey '{other}'"), False, []
+        return service.load_wave(store(), other), False, []
+    previous = service.previous_wave(store(), s, service.visible_surveys(store(), g.api_user))
+    skipped = [_not_compared(o, why) for o, why in previous.skipped]
+    if previous.survey is None:
+        return None, False, skipped
+    return service.load_wave(store(), previous.survey.slug), True, skipped
 
 
 @bp.get("/surveys/<slug>/downloads")
