@@ -84,3 +84,25 @@ def test_api_token_sees_only_granted(env, client: Client) -> None:
     assert client.get("/api/v1/surveys/trygghet-2018/progress", headers=auth).status_code == 200
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/surveys/{slug}/results" in doc["paths"]
+    results = doc["paths"]["/surveys/{slug}/results"]["get"]
+    assert {"200", "400", "401", "404", "409"} <= set(results["responses"])
+    assert [q["name"] for q in results["parameters"]] == ["slug", "by", "compare"]
+    # every reference points at a component the document holds
+    refs: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            refs.extend(v for k, v in node.items() if k == "$ref")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    assert refs
+    for ref in refs:
+        target: object = doc
+        for part in ref.removeprefix("#/").split("/"):
+            assert isinstance(target, dict) and part in target, ref
+            target = target[part]

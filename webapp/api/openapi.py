@@ -20,6 +20,13 @@ def _get(summary: str, response: dict[str, Any], params: list[dict[str, Any]] | 
     }}
 
 
+def _with_refusals(path: dict[str, Any]) -> dict[str, Any]:
+    """``path`` with the 400 and 409 answers of the results endpoint."""
+    path["get"]["responses"].update({"400": {"$ref": "#/components/responses/BadRequest"},
+                                     "409": {"$ref": "#/components/responses/Conflict"}})
+    return path
+
+
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "The wave's slug."}
 BY = {"name": "by", "in": "query", "required": False,
@@ -83,7 +90,7 @@ def document() -> dict[str, Any]:
             "/surveys/{slug}": _get("One wave", survey, [SLUG]),
             "/surveys/{slug}/progress": _get("Started and submitted responses per group "
                                              "(small groups hidden)", progress, [SLUG]),
-            "/surveys/{slug}/results": _get("Scored results", report, [SLUG, BY, COMPARE]),
+            "/surveys/{slug}/results": _with_refusals(_get("Scored results", report, [SLUG, BY, COMPARE])),
             "/surveys/{slug}/downloads": _get(
                 "The downloads of a wave",
                 {"type": "object", "properties": {"downloads": {"type": "array", "items": {
@@ -102,6 +109,11 @@ def document() -> dict[str, Any]:
                 "Unauthorized": {"description": "Missing or wrong token",
                                  "content": {"application/json": {"schema": error}}},
                 "NotFound": {"description": "No such wave, or not granted to this token",
+                             "content": {"application/json": {"schema": error}}},
+                "BadRequest": {"description": "An unknown breakdown, more than two, or a wave "
+                               "compared with itself", "content": {"application/json": {"schema": error}}},
+                "Conflict": {"description": "The wave asked for under `compare` cannot be compared "
+                             "(its scales are defined differently)",
                              "content": {"application/json": {"schema": error}}},
             },
         },
