@@ -46,10 +46,15 @@ class StoreBase:
 
     @contextmanager
     def _one_statement(self) -> Iterator[Connection]:
-        """PostgreSQL: a connection in autocommit for a write that is a
-        single statement (atomic on its own: no BEGIN and COMMIT round trips)."""
-        with self._reader.connect() as conn:
-            yield conn
+        """A connection for a write that is a single statement: autocommit on
+        PostgreSQL (the statement is atomic on its own, without the BEGIN and
+        COMMIT round trips), a write transaction elsewhere."""
+        if self.engine.dialect.name == "postgresql":
+            with self._reader.connect() as conn:
+                yield conn
+        else:
+            with self._write() as conn:
+                yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
