@@ -28,11 +28,24 @@ def analyst_account(live_server, instruments):
     return cannabis
 
 
+def _and_wait_for_the_next_page(driver, act) -> None:
+    """Run ``act`` and wait until the browser has replaced the page (the
+    answer to a form is a new page even at the same address, so waiting for
+    the address alone could look at the old one)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 15).until(EC.staleness_of(old), message="the form was never answered")
+
+
 def submit_form_of(element) -> None:
     """Enter in a field submits its form (the default button)."""
     from selenium.webdriver.common.keys import Keys
 
-    element.send_keys(Keys.ENTER)
+    _and_wait_for_the_next_page(element.parent, lambda: element.send_keys(Keys.ENTER))
 
 
 def wait_for_path(driver, pattern: str) -> None:
@@ -48,7 +61,8 @@ def press_button(driver, css: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    driver.find_element(By.CSS_SELECTOR, css).send_keys(Keys.ENTER)
+    button = driver.find_element(By.CSS_SELECTOR, css)
+    _and_wait_for_the_next_page(driver, lambda: button.send_keys(Keys.ENTER))
 
 
 def test_analyst_issues_codes_and_sees_the_response(browser, live_server, analyst_account, new_respondent):
