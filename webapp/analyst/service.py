@@ -40,6 +40,20 @@ def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> d
     return score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
 
 
+def compared_report(wave: Wave, by: Sequence[str], compare: Wave | None,
+                    automatic: bool) -> tuple[dict[str, Any], IncomparableError | None]:
+    """The report compared with ``compare``, and why a comparison was
+    dropped. A wave chosen automatically that cannot be compared is dropped
+    (the report shows the wave alone); one the user asked for raises
+    :class:`IncomparableError`."""
+    try:
+        return report(wave, by, compare), None
+    except IncomparableError as exc:
+        if compare is None or not automatic:
+            raise
+        return report(wave, by, None), exc
+
+
 @dataclass
 class PreviousWave:
     """The wave a results page compares with by default, and the more recent

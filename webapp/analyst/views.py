@@ -283,11 +283,15 @@ def _comparison_wave(s: Any, other: str | None) -> tuple[Any, bool, list[str]]:
         survey_or_404(other)
         return service.load_wave(store(), other), False, []
     previous = service.previous_wave(store(), s, visible_surveys())
-    notes = [_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
-               label=o.label, slug=o.slug, reason=incomparable_message(why)) for o, why in previous.skipped]
+    notes = [_not_compared_note(o, why) for o, why in previous.skipped]
     if previous.survey is None:
         return None, False, notes
     return service.load_wave(store(), previous.survey.slug), True, notes
+
+
+def _not_compared_note(earlier: Any, why: IncomparableError) -> str:
+    return _("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
+             label=earlier.label, slug=earlier.slug, reason=incomparable_message(why))
 
 
 def _results_page(slug: str, other: str | None) -> Any:
@@ -300,17 +304,14 @@ def _results_page(slug: str, other: str | None) -> Any:
     compare, automatic, compare_notes = _comparison_wave(s, other)
     lang = _lang()
     try:
-        report = service.report(wave, by, compare)
+        report, dropped = service.compared_report(wave, by, compare, automatic)
     except IncomparableError as exc:
-        if not automatic:
-            return render_template("analyst/refused.html", survey=s, message=incomparable_message(exc)), 409
-        # the automatic choice never refuses the page: say why and show the wave alone
-        compare_notes.append(_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
-                               label=compare.survey.label, slug=compare.survey.slug, reason=incomparable_message(exc)))
-        compare, automatic = None, False
-        report = service.report(wave, by, None)
+        return render_template("analyst/refused.html", survey=s, message=incomparable_message(exc)), 409
     except ScoringError as exc:
         return render_template("analyst/refused.html", survey=s, message=str(exc)), 400
+    if dropped is not None:  # the automatic choice never refuses the page: say why
+        compare_notes.append(_not_compared_note(compare.survey, dropped))
+        compare, automatic = None, False
     if automatic:
         compare_notes.insert(0, _("Compared with the previous wave of the same survey, %(label)s "
                                   "(%(slug)s). Choose another wave or none under \"Compare with\".",

@@ -121,15 +121,14 @@ def results(slug: str) -> Response:
     if isinstance(compare, Response):
         return compare
     try:
-        report = service.report(wave, by, compare)
+        report, dropped = service.compared_report(wave, by, compare, automatic)
     except IncomparableError as exc:
-        if not automatic:
-            return _error(409, str(exc))
-        not_compared.append(_not_compared(compare.survey, exc))
-        compare, automatic = None, False
-        report = service.report(wave, by, None)
+        return _error(409, str(exc))
     except ScoringError as exc:
         return _error(400, str(exc))
+    if dropped is not None:
+        not_compared.append(_not_compared(compare.survey, dropped))
+        compare, automatic = None, False
     compared_with = None if compare is None else {
         "slug": compare.survey.slug, "label": compare.survey.label, "automatic": automatic}
     return Response(report_json({**report, "compared_with": compared_with, "not_compared": not_compared}),
