@@ -8,7 +8,9 @@ dropped here) the script
 2. serves the real app and a bare Flask app (one INSERT per request, nothing
    else) with gunicorn (2 workers each, loopback, free ports) on the same
    database;
-3. runs ``--rounds`` rounds (default 3). In each, ``--concurrency`` threads,
+3. sends ``--warmup`` respondents (default 20) through both servers first,
+   not measured, so that caches and prepared statements are in place; then
+   runs ``--rounds`` rounds (default 3). In each, ``--concurrency`` threads,
    each with its own ``requests.Session``, complete the survey for a fresh
    batch of ``--respondents`` codes page by page exactly like a browser
    without JavaScript (GET the page, read the form: CSRF token, fields,
@@ -29,7 +31,7 @@ respondents, zero lost and zero duplicated responses. The exit status is 1
 when a response is lost or duplicated or a respondent failed (the speed goal
 is printed, not enforced: speed is measured, never asserted).
 
-    .venv/bin/python benchmarks/bench_submit.py [--respondents 200] [--rounds 3]
+    .venv/bin/python benchmarks/bench_submit.py [--respondents 200] [--rounds 3] [--warmup 20]
         [--concurrency 50] [--backend sqlite|postgresql|both] [--max-seconds 120]
         [--think SECONDS] [--worker-class sync|gthread --threads N --keep-alive S]
     .venv/bin/python benchmarks/bench_submit.py --profile [--backend sqlite]
@@ -684,7 +686,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
     ok = True
     servers: list[Gunicorn] = []
     try:
-        slug, codes = seed(database_url, args.respondents * args.rounds)
+        slug, codes = seed(database_url, args.warmup + args.respondents * args.rounds)
         env = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
                "SURVEY_ENGINE_INSTANCE": str(workdir), "REDIS_URL": ""}
         # The benchmark's clients all come from 127.0.0.1: lift the per-address
@@ -710,36 +712,47 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                 jobs.append(job)
             return jobs
 
-        def bare_jobs(first: int, pages: int, per_survey: int) -> list[Callable[[], tuple[list[float], int, bool]]]:
+        def bare_jobs(first: int, count: int, pages: int,
+                      per_survey: int) -> list[Callable[[], tuple[list[float], int, bool]]]:
             jobs = []
-            for i in range(first, first + args.respondents):
+            for i in range(first, first + count):
                 def job(i: int = i) -> tuple[list[float], int, bool]:
                     lat, sent = bare_respondent(bare.url, i, pages, per_survey, args.think)
                     return lat, sent, True
                 jobs.append(job)
             return jobs
 
-        rounds: list[tuple[Phase, Phase]] = []
         # The bare clients send as many requests per respondent as the app's
-        # did; before the first app phase, the survey's known shape is used.
+        # did (before the first app phase: the survey's known shape).
         pages_per_survey, requests_per_survey = 5, 16
+        # Warm-up, not measured: both servers' workers fill their caches
+        # (compiled SQL, prepared statements, question blocks) first.
+        warm: list[Phase] = []
+        if args.warmup:
+            warm.append(run_phase(app, app_jobs(codes[:args.warmup], 0), args))
+            pages_per_survey = round(len(warm[0].tally.save_ms) / max(warm[0].tally.completed, 1))
+            requests_per_survey = round(warm[0].tally.requests / max(warm[0].tally.completed, 1))
+            warm.append(run_phase(bare, bare_jobs(0, args.warmup, pages_per_survey, requests_per_survey), args))
+        rounds: list[tuple[Phase, Phase]] = []
         for r in range(args.rounds):
-            first = r * args.respondents
+            first = args.warmup + r * args.respondents
             batch = codes[first:first + args.respondents]
             if r % 2 == 0:
                 real = run_phase(app, app_jobs(batch, first), args)
                 pages_per_survey = round(len(real.tally.save_ms) / max(real.tally.completed, 1))
                 requests_per_survey = round(real.tally.requests / max(real.tally.completed, 1))
-                floor = run_phase(bare, bare_jobs(first, pages_per_survey, requests_per_survey), args)
+                floor = run_phase(bare, bare_jobs(first, args.respondents, pages_per_survey,
+                                                  requests_per_survey), args)
             else:
-                floor = run_phase(bare, bare_jobs(first, pages_per_survey, requests_per_survey), args)
+                floor = run_phase(bare, bare_jobs(first, args.respondents, pages_per_survey,
+                                                  requests_per_survey), args)
                 real = run_phase(app, app_jobs(batch, first), args)
             rounds.append((real, floor))
     finally:
         for server in servers:
             server.stop()
     try:
-        ok = report(backend, args, database_url, slug, len(codes), rounds)
+        ok = report(backend, args, database_url, slug, len(codes), rounds, warm)
     finally:
         drop_database(backend)
         if args.keep_logs:
@@ -750,7 +763,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
 
 
 def report(backend: str, args: argparse.Namespace, database_url: str, slug: str, n_codes: int,
-           rounds: list[tuple[Phase, Phase]]) -> bool:
+           rounds: list[tuple[Phase, Phase]], warm: list[Phase]) -> bool:
     """Print the figures of one backend and check what was stored."""
     stored = count_stored(database_url, slug)
     saves = [ms for real, _ in rounds for ms in real.tally.save_ms]
@@ -762,11 +775,15 @@ def report(backend: str, args: argparse.Namespace, database_url: str, slug: str,
     ratio = median(ratios)
     p50, p99 = percentile(saves, 0.50), percentile(saves, 0.99)
     failures = [f for real, floor in rounds for f in real.tally.failures + floor.tally.failures]
-    lost = max(0, completed - stored["submitted"])
-    duplicated = (max(0, stored["submitted"] - completed)
+    failures += [f for phase in warm for f in phase.tally.failures]
+    # The warm-up's respondents are stored too: every one of them counts.
+    warmed = warm[0].tally.completed if warm else 0
+    lost = max(0, completed + warmed - stored["submitted"])
+    duplicated = (max(0, stored["submitted"] - completed - warmed)
                   + max(0, stored["submitted"] + stored["in_progress"] - n_codes))
 
-    print(f"\n== {backend}: {args.rounds} rounds of {args.respondents} respondents, {args.concurrency} concurrent, "
+    print(f"\n== {backend}: {args.rounds} rounds of {args.respondents} respondents after a warm-up of "
+          f"{args.warmup}, {args.concurrency} concurrent, "
           f"think {args.think:g} s, gunicorn {args.workers} workers ({args.worker_class}, {args.threads} threads)")
     for r, ((real, floor), q) in enumerate(zip(rounds, ratios), start=1):
         print(f"round {r}{' (bare first)' if r % 2 == 0 else '             '}  app {real.rps:4.0f} req/s   "
@@ -799,7 +816,7 @@ def report(backend: str, args: argparse.Namespace, database_url: str, slug: str,
         goal = ratio >= 0.5 and p99 < 250
         print(f"goal (ratio >= 0.5, p99 < 250 ms): {'met' if goal else 'MISSED'}")
     ok = (lost == 0 and duplicated == 0 and not failures and completed == args.respondents * args.rounds
-          and stored["spent_codes"] == completed)
+          and warmed == args.warmup and stored["spent_codes"] == completed + warmed)
     if not ok:
         print("INTEGRITY CHECK FAILED")
     return ok
@@ -811,6 +828,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--client-processes", type=int, default=1,
                         help="spread the simulated respondents over this many client processes")
+    parser.add_argument("--warmup", type=int, default=20,
+                        help="respondents (and as many bare requests) sent before measuring, not counted in the "
+                        "figures (default 20)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved app/bare rounds, each with fresh respondents (default 3)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -831,6 +851,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--respondents must be between 1 and 5000")
     if not 1 <= args.rounds <= 20:
         parser.error("--rounds must be between 1 and 20")
+    if not 0 <= args.warmup <= 1000:
+        parser.error("--warmup must be between 0 and 1000")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if args.profile:
         profile(min(args.respondents, 50), backends[0])
