@@ -15,7 +15,8 @@ class IncomparableError(ScoringError):
     ``reason`` names the case for callers that word it in another language
     (``different_instruments``, ``scale_missing``, ``scale_differs``,
     ``earlier_unscorable``); ``params`` holds its values (``current``,
-    ``earlier``, ``scale``, ``detail``). The message stays English, one line.
+    ``earlier``, ``scale``, ``detail``; the analyst pages add ``no_answers``
+    for an earlier wave without answers). The message stays English, one line.
     """
 
     def __init__(self, message: str, reason: str = "", **params: Any) -> None:

@@ -262,3 +262,26 @@ def test_an_earlier_wave_that_cannot_be_scored_is_dropped_only_when_chosen_autom
     # a comparable earlier wave is compared, whoever chose it
     report, dropped = service.compared_report(wave, (), wave, automatic=True)
     assert dropped is None and report["comparison"]["scales"]["restrictive"]["diff"] == pytest.approx(0.0)
+
+
+def test_a_previous_wave_without_answers_is_passed_over_with_a_note(env, logged_in) -> None:
+    """A wave set up but never run is not what a new wave is compared with:
+    the page (and the API) name it and compare with the wave before it."""
+    _two_medborg_waves(env)
+    sha = env.store.survey("medborg-2018").instrument_sha256
+    env.store.create_survey(slug="medborg-2020", instrument_sha256=sha, label="Medborg 2020",
+                            mode="codes", is_open=True)  # never run
+    env.store.create_survey(slug="medborg-2021", instrument_sha256=sha, label="Medborg 2021",
+                            mode="codes", is_open=True)
+    _medborg_wave(env, "medborg-2021", {SKIFTINGE: [[1]] * 5})
+    page = html_lib.unescape(logged_in("admin").get("/analyst/medborg-2021/results").get_data(as_text=True))
+    assert ("Den tidigare omgången Medborg 2020 (medborg-2020) jämförs inte: Den omgången har inga "
+            "inskickade svar.") in page
+    assert "Jämfört med föregående omgång av samma enkät, Medborg 2019 (medborg-2019)." in page
+    # Skiftinge lighting: 4/5 = 80 % in 2019, 5/5 = 100 % now
+    assert _row(page, "Skiftinge")[LIGHTING] == "100 % (+20 %)"
+    body = _api(env, "medborg-2021").get_json()
+    assert body["compared_with"]["slug"] == "medborg-2019"
+    assert [(w["slug"], w["reason_code"]) for w in body["not_compared"]] == [("medborg-2020", "no_answers")]
+    # asked for explicitly, the empty wave is still compared
+    assert _api(env, "medborg-2021", compare="medborg-2020").get_json()["compared_with"]["slug"] == "medborg-2020"

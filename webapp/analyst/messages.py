@@ -38,6 +38,7 @@ _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
     "scale_differs": lambda p: _("The scale %(scale)s is defined differently in the two waves (%(detail)s).", **p),
     "earlier_unscorable": lambda p: _("The scale %(scale)s cannot be scored in the earlier wave (%(detail)s).",
                                       **p),
+    "no_answers": lambda p: _("That wave has no submitted answers."),
 }
 
 

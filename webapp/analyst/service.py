@@ -58,7 +58,7 @@ def compared_report(wave: Wave, by: Sequence[str], compare: Wave | None,
 class PreviousWave:
     """The wave a results page compares with by default, and the more recent
     earlier waves passed over because their scales are defined differently
-    (each with the reason)."""
+    or they have no answers (each with the reason)."""
 
     survey: Any | None
     skipped: list[tuple[Any, IncomparableError]]
@@ -78,7 +78,8 @@ def visible_surveys(store: Any, user: Any) -> list[Any]:
 def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> PreviousWave:
     """Among ``candidates`` (the waves the user may see), the most recently
     created wave before ``survey`` of the same instrument id whose scales are
-    defined the same way."""
+    defined the same way and that has submitted answers (a wave set up but
+    never run, or cancelled, would only show empty changes)."""
     earlier = sorted((c for c in candidates
                       if c.instrument_id == survey.instrument_id and c.id < survey.id),
                      key=lambda c: c.id, reverse=True)
@@ -89,6 +90,10 @@ def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> Previou
             check_instruments_comparable(instrument, store.instrument(other.instrument_sha256))
         except IncomparableError as exc:
             skipped.append((other, exc))
+            continue
+        if not store.progress(other.slug)["total"]["submitted"]:
+            skipped.append((other, IncomparableError(
+                "cannot compare waves: the earlier wave has no submitted answers", "no_answers")))
             continue
         return PreviousWave(other, skipped)
     return PreviousWave(None, skipped)
