@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -12,6 +12,9 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 #: status -> (title, message) shown on the error page.
+#: Requests under this path are the JSON API's: their errors are JSON.
+API_PREFIX = "/api/"
+
 MESSAGES: dict[int, tuple[Any, Any]] = {
     400: (
         _l("The request could not be accepted"),
@@ -51,8 +54,12 @@ def render_error(status: int, title: Any = None, message: Any = None) -> tuple[s
     return html, status
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> Any:
     status = error.code or 500
+    if request.path.startswith(API_PREFIX):
+        # Programs get JSON, also where no API view was reached (a wrong
+        # method, an unknown address) or Flask chose this handler by status.
+        return jsonify({"error": error.description or error.name}), status
     # A view may abort(400, description=...) with a message for the respondent.
     described = getattr(error, "survey_message", None)
     return render_error(status, message=described)

@@ -80,7 +80,15 @@ def test_api_token_sees_only_granted(env, client: Client) -> None:
     r = client.get("/api/v1/surveys", headers=auth)
     assert [s["slug"] for s in r.get_json()["surveys"]] == ["trygghet-2018"]
     assert client.get("/api/v1/surveys/cannabis-2018", headers=auth).status_code == 404
-    assert client.get("/api/v1/surveys/cannabis-2018/results", headers=auth).status_code == 404
+    r = client.get("/api/v1/surveys/cannabis-2018/results", headers=auth)
+    assert r.status_code == 404 and r.get_json() == {"error": "no survey 'cannabis-2018'"}
+    # the same answer as for a wave that does not exist: nothing is revealed
+    assert client.get("/api/v1/surveys/no-such-wave", headers=auth).get_json() == {"error": "no survey 'no-such-wave'"}
+    # a wrong method is answered in JSON too, not with the HTML error page
+    r = client.client.post("/api/v1/surveys/trygghet-2018/results", headers=auth)
+    assert r.status_code == 405 and "error" in r.get_json()
+    r = client.client.get("/api/v1/nowhere", headers=auth)
+    assert r.status_code == 404 and "error" in r.get_json()
     assert client.get("/api/v1/surveys/trygghet-2018/progress", headers=auth).status_code == 200
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/surveys/{slug}/results" in doc["paths"]

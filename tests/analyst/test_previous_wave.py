@@ -203,8 +203,10 @@ def test_api_results_compare_with_the_previous_wave_as_the_page_does(env) -> Non
     assert back["compared_with"] == {"slug": "medborg-2019", "label": "Medborg 2019", "automatic": False}
     # never "previous" by itself: 2018 has no earlier wave
     assert _api(env, "medborg-2018").get_json()["compared_with"] is None
-    assert _api(env, "medborg-2019", compare="medborg-2019").status_code == 400
-    assert _api(env, "medborg-2019", compare="no-such-wave").status_code == 404
+    itself = _api(env, "medborg-2019", compare="medborg-2019")
+    assert itself.status_code == 400 and itself.get_json() == {"error": "a wave cannot be compared with itself"}
+    unknown = _api(env, "medborg-2019", compare="no-such-wave")
+    assert unknown.status_code == 404 and unknown.get_json() == {"error": "no survey 'no-such-wave'"}
 
 
 def test_api_incomparable_previous_wave_is_named_not_a_refusal(env) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, abort, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from scoring.errors import IncomparableError, ScoringError
@@ -35,6 +35,7 @@ def _http_error(exc: HTTPException) -> Response:
     return _error(exc.code or 500, exc.description or exc.name)
 
 
+
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Let the request through only with a valid bearer token."""
     @wraps(view)
@@ -50,12 +51,14 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _survey(slug: str) -> Any:
+    """The wave, if it exists and the token may see it; else a JSON 404 (a
+    token learns nothing about waves not granted to it)."""
     try:
         survey = store().survey(slug)
     except UnknownSurvey:
         survey = None
     if survey is None or not accounts.can_see(store(), g.api_user, slug):
-        return None
+        abort(404, description=f"no survey '{slug}'")
     return survey
 
 
@@ -86,16 +89,13 @@ def surveys() -> Response:
 @bp.get("/surveys/<slug>")
 @token_required
 def survey(slug: str) -> Response:
-    s = _survey(slug)
-    return jsonify(_survey_json(s)) if s else _error(404, f"no survey '{slug}'")
+    return jsonify(_survey_json(_survey(slug)))
 
 
 @bp.get("/surveys/<slug>/progress")
 @token_required
 def progress(slug: str) -> Response:
     s = _survey(slug)
-    if s is None:
-        return _error(404, f"no survey '{slug}'")
     min_n = store().instrument(s.instrument_sha256).suppression_min_n
     p = progress_view(slug, min_n)
     groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
@@ -108,8 +108,6 @@ def progress(slug: str) -> Response:
 @token_required
 def results(slug: str) -> Response:
     s = _survey(slug)
-    if s is None:
-        return _error(404, f"no survey '{slug}'")
     wave = service.load_wave(store(), slug)
     by = [b for b in request.args.getlist("by") if b]
     unknown = [b for b in by if b not in wave.dataset.groups]
@@ -118,8 +116,6 @@ def results(slug: str) -> Response:
                            f"(known: {', '.join(g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups)};"
                            " at most two)")
     compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
-    if isinstance(compare, Response):
-        return compare
     try:
         report, dropped = service.compared_report(wave, by, compare, automatic)
     except IncomparableError as exc:
@@ -140,17 +136,16 @@ def _not_compared(survey: Any, exc: IncomparableError) -> dict[str, Any]:
 
 
 def _comparison(s: Any, other: str | None) -> tuple[Any, bool, list[dict[str, Any]]]:
-    """(the wave to compare with, or None, or an error Response; whether it
-    was chosen automatically; the earlier waves passed over). ``other``: a
-    slug, "-" for none, or None for the previous comparable wave the token's
-    user may see, as on the results page."""
+    """(the wave to compare with or None; whether it was chosen
+    automatically; the earlier waves passed over). ``other``: a slug, "-" for
+    none, or None for the previous comparable wave the token's user may see,
+    as on the results page. A wave the token may not see is a 404."""
     if other == "-":
         return None, False, []
     if other:
         if other == s.slug:
-            return _error(400, "a wave cannot be compared with itself"), False, []
-        if _survey(other) is None:
-            return _error(404, f"no survey '{other}'"), False, []
+            abort(400, description="a wave cannot be compared with itself")
+        _survey(other)
         return service.load_wave(store(), other), False, []
     previous = service.previous_wave(store(), s, service.visible_surveys(store(), g.api_user))
     skipped = [_not_compared(o, why) for o, why in previous.skipped]
@@ -162,8 +157,7 @@ def _comparison(s: Any, other: str | None) -> tuple[Any, bool, list[dict[str, An
 @bp.get("/surveys/<slug>/downloads")
 @token_required
 def downloads(slug: str) -> Response:
-    if _survey(slug) is None:
-        return _error(404, f"no survey '{slug}'")
+    _survey(slug)
     return jsonify({"downloads": [
         {"format": f.key, "title": f.title, "filename": f.filename(slug),
          "url": url_for("api.download", slug=slug, key=f.key)} for f in FORMATS.values()]})
@@ -172,8 +166,7 @@ def downloads(slug: str) -> Response:
 @bp.get("/surveys/<slug>/downloads/<key>")
 @token_required
 def download(slug: str, key: str) -> Response:
-    if _survey(slug) is None:
-        return _error(404, f"no survey '{slug}'")
+    _survey(slug)
     if key not in FORMATS:
         return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
