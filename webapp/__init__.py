@@ -130,7 +130,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         return render_template("respondent/index.html")
 
+    _check_limits_only_where_declared(app)
     return app
+
+
+def _check_limits_only_where_declared(app: Flask) -> None:
+    """Drop Flask-Limiter's check before every request.
+
+    The app declares its limits on the few views they guard (code entry,
+    open-link start, analyst login), and a decorated view checks its own
+    limits when it runs. The hook before every request only looks for
+    application-wide, default, meta and blueprint limits, which this app has
+    none of, yet costs every request about as much as a check. Should such
+    limits ever be configured, the hook stays.
+    """
+    manager = limiter.limit_manager
+    app_wide = (
+        manager.application_limits
+        or manager.default_limits
+        or any(manager.blueprint_limits(app, name) for name in app.blueprints)
+        or app.config.get("RATELIMIT_DEFAULT")
+        or app.config.get("RATELIMIT_APPLICATION")
+        or app.config.get("RATELIMIT_META")
+    )
+    if not app_wide:
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 #: Everything is served by the app itself: no external fonts, scripts or
@@ -141,14 +165,24 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Sent with every response unless the view set the header itself.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+#: Answers on a shared classroom device must not come back from a cache.
+HTML_CACHE_CONTROL = ("Cache-Control", "no-store")
+
+
 def _security_headers(response: Any) -> Any:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        # Answers on a shared classroom device must not come back from a cache.
-        headers.setdefault("Cache-Control", "no-store")
+    # One pass over the (list-backed) headers instead of a search per header.
+    present = {name.lower() for name, _value in headers.items()}
+    missing = [pair for pair in SECURITY_HEADERS if pair[0].lower() not in present]
+    if response.mimetype == "text/html" and "cache-control" not in present:
+        missing.append(HTML_CACHE_CONTROL)
+    headers.extend(missing)
     return response

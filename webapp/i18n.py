@@ -6,11 +6,12 @@ interface is translated into (Swedish always); see :func:`offered_languages`.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 #: Interface translations shipped in webapp/translations, Swedish first.
@@ -47,9 +48,17 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """The language of the current request, e.g. ``"sv"``."""
-    locale = get_locale()
-    return locale.language if locale else DEFAULT_LANGUAGE
+    """The language of the current request, e.g. ``"sv"``.
+
+    Kept on ``g`` once known: a page asks for it for every instrument text it
+    shows, and Flask-Babel's lookup costs several context lookups each time
+    (like ``g._translations``, it must be dropped by code that switches the
+    locale inside a request)."""
+    lang = g.get("_language")
+    if lang is None:
+        locale = get_locale()
+        lang = g._language = locale.language if locale else DEFAULT_LANGUAGE
+    return lang
 
 
 def text_direction(lang: str | None = None) -> str:
@@ -101,6 +110,24 @@ def _translations() -> Any:
     return found
 
 
+def _gettext_for(translations: Any) -> Callable[..., str]:
+    """``_()`` for templates rendered in this request, bound to its catalogue.
+
+    The same as the gettext installed on the environment (Jinja's new-style
+    gettext: autoescaped, always %-formatted), minus a lookup of the catalogue
+    for every string. A template's ``_`` finds ``gettext`` in its context
+    first; templates rendered without this context use the installed one."""
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
@@ -117,6 +144,7 @@ def init_app(app: Flask) -> None:
     def _language_context() -> dict[str, Any]:
         lang = current_language()
         return {
+            "gettext": _gettext_for(_translations()),
             "lang": lang,
             "text_dir": text_direction(lang),
             "language_links": language_links,

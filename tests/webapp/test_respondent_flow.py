@@ -4,6 +4,8 @@ validation, resume, submit and reuse, idempotent submit."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from respondent_support import SCHOOLS, SECRET, Browser, first_answers, instrument_of, make_app, register
 
@@ -59,6 +61,13 @@ def test_no_external_assets_and_security_headers(browser, surveys):
     assert r.headers["Cache-Control"] == "no-store"
     css = browser.client.get("/static/site.css").get_data(as_text=True)
     assert "url(" not in css and "@import" not in css
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                 "Referrer-Policy", "Permissions-Policy", "Cache-Control"):
+        assert len(r.headers.getlist(name)) == 1, name
+    # a stylesheet may be cached; the security headers still come with it
+    static = browser.client.get("/static/site.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    assert static.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_unknown_slug_and_unknown_code_and_closed_survey(browser, surveys):
@@ -101,6 +110,31 @@ def test_code_entry_is_rate_limited(surveys):
     assert "För många försök" in b.html
     # the right code was not even tried
     assert surveys.store.progress("cannabis-2018")["total"]["started"] == 5
+
+
+APP_WIDE_LIMIT = """
+import sys
+from webapp import create_app
+app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "s", "RATELIMIT_STORAGE_URI": "memory://",
+                  **({"RATELIMIT_DEFAULT": "2 per minute"} if sys.argv[2] == "limited" else {})})
+client = app.test_client()
+print(*[client.get("/s/cannabis-2018/").status_code for _ in range(4)])
+"""
+
+
+def test_an_app_wide_limit_still_applies_to_every_page(surveys):
+    # The app checks its limits only on the views that declare them; a
+    # deployment that sets a default limit still has it enforced on every
+    # page. (In a child process: Flask-Limiter keeps a default limit in the
+    # module's limiter for every app created after it.)
+    def statuses(kind: str) -> str:
+        run = subprocess.run([sys.executable, "-c", APP_WIDE_LIMIT, surveys.url, kind],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.split()
+
+    assert statuses("limited") == ["200", "200", "429", "429"]
+    assert statuses("plain") == ["200", "200", "200", "200"]
 
 
 def test_pages_one_at_a_time_with_progress(browser, surveys):

@@ -60,7 +60,11 @@ def _load_user(user_id: str) -> Analyst | None:
 @bp.record_once
 def _setup(state: Any) -> None:
     app = state.app
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user for every template
+    # rendered, respondent pages included; the proxy is resolved only where a
+    # template reads it (the analyst layout).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     app.config.setdefault("ANALYST_IDLE_MINUTES", IDLE_MINUTES)
     app.config.setdefault("ANALYST_MAX_HOURS", MAX_HOURS)
     app.config.setdefault("LOGIN_RATE_LIMIT", LOGIN_RATE_LIMIT)
