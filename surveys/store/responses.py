@@ -6,7 +6,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, insert, select
 
@@ -35,9 +35,9 @@ from surveys.store.statements import (
     LOCK_AND_MOVE,
     RESPONSE_BY_ID,
     RESPONSE_COLUMNS,
-    REPLACE_ANSWERS_POSTGRESQL,
     RESPONSE_EXISTS,
     RESPONSE_STATE,
+    SAVE_PAGE_POSTGRESQL,
     SPEND_CODE,
     SUBMIT,
     SUBMIT_POSTGRESQL,
@@ -197,8 +197,10 @@ class ResponsesMixin(WavesMixin):
         )
         return ResponseState(handle, survey, _collect(rows))
 
-    def save_page(self, response_id: str, page_id: str, values: Mapping[str, Any]) -> None:
-        """Replace the answers of one page's items in one transaction.
+    def save_page(
+        self, response_id: str, page_id: str, values: Mapping[str, Any], state: ResponseState | None = None
+    ) -> None:
+        """Replace the answers of one page's items, all or nothing.
 
         ``values`` maps item ids of the page (and ``<multi item>_other`` text
         fields) to a code, a number, a text, a list of codes, or None. Items
@@ -206,36 +208,89 @@ class ResponsesMixin(WavesMixin):
         except group items already answered from the access code's tags.
         Raises :class:`InvalidAnswer` (nothing changes),
         :class:`AlreadySubmitted` or :class:`UnknownResponse`.
+
+        ``state``: this response's :meth:`response_state`, if the caller has
+        just read it; on PostgreSQL it spares a read. The checks use only what
+        never changes once a response exists (the survey's instrument and
+        presets, the response's group values); whether the response is still
+        in progress is checked again as the page is saved.
         """
         rid = str(response_id)
         if not isinstance(page_id, str) or len(page_id) > PAGE_ID_MAX:
             raise InvalidAnswer(f"unknown page '{str(page_id)[:PAGE_ID_MAX]}'")
+        if state is not None and state.handle.id != rid:
+            raise ValueError("the state given is another response's")
+        if self.engine.dialect.name == "postgresql":
+            self._save_page_in_one_call(rid, page_id, values, state)
+            return
         with self._write() as conn:
             # One statement locks the row, moves last_page and reads what the
             # checks need; a refusal below rolls it back with the rest.
-            resp = conn.execute(LOCK_AND_MOVE, {"rid": rid, "page": str(page_id)}).first()
+            resp = conn.execute(LOCK_AND_MOVE, {"rid": rid, "page": page_id}).first()
             if resp is None:
-                if conn.scalar(RESPONSE_EXISTS, {"rid": rid}) is None:
-                    raise UnknownResponse(f"no response '{response_id}'")
-                raise AlreadySubmitted("this response has already been submitted")
-            presets = dict(resp.presets or {})
-            instrument = self.instrument(resp.instrument_sha256)
-            page = find_page(instrument, page_id)
-            locked = {
-                item.id
-                for item in page.items
-                if item.group and tag_code(instrument, item, presets, resp.group_values or {}) is not None
-            }
-            fields = page_fields(instrument, page)
-            unknown = sorted(set(values) - set(fields))
-            if unknown:
-                raise InvalidAnswer(f"item '{unknown[0]}' is not on page '{page_id}'")
-            rows: list[dict[str, Any]] = []
-            for field_id, item in fields.items():
-                if field_id in locked or field_id not in values:
-                    continue
-                rows.extend(answer_rows(rid, field_id, item, values[field_id], presets, instrument))
-            _replace_answers(conn, rid, [f for f in fields if f not in locked], rows)
+                _refuse_save(conn, rid)
+            items, rows = self._page_rows(
+                rid, page_id, values, resp.instrument_sha256, dict(resp.presets or {}), resp.group_values or {}
+            )
+            conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": items})
+            if rows:
+                conn.execute(INSERT_ANSWERS, rows)
+
+    def _save_page_in_one_call(
+        self, rid: str, page_id: str, values: Mapping[str, Any], state: ResponseState | None
+    ) -> None:
+        """PostgreSQL: check first, then save in one autocommit statement
+        (see ``SAVE_PAGE_POSTGRESQL``) instead of a four-round-trip transaction."""
+        if state is None:
+            state = self.response_state(rid)
+        if state.handle.status != "in_progress":
+            raise AlreadySubmitted("this response has already been submitted")
+        items, rows = self._page_rows(
+            rid, page_id, values, state.survey.instrument_sha256, state.survey.presets, state.handle.group_values
+        )
+        with self._one_statement() as conn:
+            saved = conn.execute(SAVE_PAGE_POSTGRESQL, {
+                "rid": rid,
+                "page": page_id,
+                "items": items,
+                "item_ids": [r["item_id"] for r in rows],
+                "positions": [r["position"] for r in rows],
+                "multis": [r["multi"] for r in rows],
+                "codes": [r["code"] for r in rows],
+                "texts": [r["text"] for r in rows],
+            }).scalar_one()
+            if not saved:
+                _refuse_save(conn, rid)
+
+    def _page_rows(
+        self,
+        rid: str,
+        page_id: str,
+        values: Mapping[str, Any],
+        instrument_sha256: str,
+        presets: Mapping[str, Any],
+        group_values: Mapping[str, Any],
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """The fields of the page a save replaces and the answer rows of
+        ``values``; raises :class:`InvalidAnswer` for an unknown page or field
+        or a value the instrument does not allow."""
+        instrument = self.instrument(instrument_sha256)
+        page = find_page(instrument, page_id)
+        locked = {
+            item.id
+            for item in page.items
+            if item.group and tag_code(instrument, item, presets, group_values) is not None
+        }
+        fields = page_fields(instrument, page)
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise InvalidAnswer(f"item '{unknown[0]}' is not on page '{page_id}'")
+        rows: list[dict[str, Any]] = []
+        for field_id, item in fields.items():
+            if field_id in locked or field_id not in values:
+                continue
+            rows.extend(answer_rows(rid, field_id, item, values[field_id], presets, instrument))
+        return [f for f in fields if f not in locked], rows
 
     def submit(self, response_id: str) -> bool:
         """Submit a response; True only for the call that submitted it.
@@ -259,23 +314,11 @@ class ResponsesMixin(WavesMixin):
         return False
 
 
-def _replace_answers(conn: Connection, rid: str, items: list[str], rows: list[dict[str, Any]]) -> None:
-    """Replace the answers of ``items`` with ``rows`` (the caller holds the
-    response's lock): one statement on PostgreSQL, DELETE + INSERT elsewhere."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(REPLACE_ANSWERS_POSTGRESQL, {
-            "rid": rid,
-            "items": items,
-            "item_ids": [r["item_id"] for r in rows],
-            "positions": [r["position"] for r in rows],
-            "multis": [r["multi"] for r in rows],
-            "codes": [r["code"] for r in rows],
-            "texts": [r["text"] for r in rows],
-        })
-        return
-    conn.execute(CLEAR_ANSWERS, {"rid": rid, "items": items})
-    if rows:
-        conn.execute(INSERT_ANSWERS, rows)
+def _refuse_save(conn: Connection, rid: str) -> NoReturn:
+    """Why a response could not be saved: it is unknown or no longer in progress."""
+    if conn.scalar(RESPONSE_EXISTS, {"rid": rid}) is None:
+        raise UnknownResponse(f"no response '{rid}'")
+    raise AlreadySubmitted("this response has already been submitted")
 
 
 def _collect(rows: Iterable[Any]) -> dict[str, AnswerValue]:

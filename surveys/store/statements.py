@@ -92,29 +92,15 @@ CLEAR_ANSWERS = delete(Answer).where(
     Answer.response_id == _RID, Answer.item_id.in_(bindparam("items", expanding=True))
 )
 INSERT_ANSWERS = insert(Answer)
-#: PostgreSQL: a page's new answers and the removal of its old ones in one
-#: statement (one round trip instead of two), run while save_page holds the
-#: response row's lock, so no other writer touches these answers meanwhile.
-#: Rows whose (response, item, position) exists are updated in place; the
-#: page's other old rows go. The two parts touch disjoint rows, so the
-#: statement's single snapshot is enough. The SQL text never changes (the
-#: rows come as arrays), so the server keeps it prepared.
-REPLACE_ANSWERS_POSTGRESQL = text(
-    """
-    WITH up AS (
-        INSERT INTO answers (response_id, item_id, position, multi, code, text)
-        SELECT :rid, u.item_id, u.position, u.multi, u.code, u.text
-        FROM unnest(CAST(:item_ids AS varchar[]), CAST(:positions AS integer[]),
-                    CAST(:multis AS boolean[]), CAST(:codes AS integer[]), CAST(:texts AS text[]))
-             AS u(item_id, position, multi, code, text)
-        ON CONFLICT (response_id, item_id, position)
-        DO UPDATE SET multi = EXCLUDED.multi, code = EXCLUDED.code, text = EXCLUDED.text
-        RETURNING id
-    )
-    DELETE FROM answers
-    WHERE response_id = :rid AND item_id = ANY(CAST(:items AS varchar[]))
-      AND id NOT IN (SELECT id FROM up)
-    """
+#: PostgreSQL: save_page as one statement in autocommit, a call of the
+#: function ``save_page_answers`` (migration 0002): it locks the response,
+#: moves its last page and replaces the page's answers, and returns false
+#: (changing nothing) for a response that is not in progress. The rows come
+#: as arrays, so the SQL text never changes and the server keeps it prepared.
+SAVE_PAGE_POSTGRESQL = text(
+    "SELECT save_page_answers(:rid, :page, CAST(:items AS varchar[]), CAST(:item_ids AS varchar[]), "
+    "CAST(:positions AS integer[]), CAST(:multis AS boolean[]), CAST(:codes AS integer[]), "
+    "CAST(:texts AS text[]))"
 )
 SUBMIT = (
     update(Response)

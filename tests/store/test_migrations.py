@@ -1,7 +1,7 @@
 """The Alembic migrations are the only schema path: up, down, up again."""
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from surveys import db
 
@@ -24,20 +24,39 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
+def _functions(url: str) -> set[str]:
+    """The functions in the schema the tables go to (PostgreSQL; SQLite has none)."""
+    engine = db.make_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            return set()
+        with engine.connect() as conn:
+            return set(conn.execute(text(
+                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = current_schema()"
+            )).scalars())
+    finally:
+        engine.dispose()
+
+
 def test_empty_database_up_down_up(database_url: str) -> None:
+    functions = {"save_page_answers"} if database_url.startswith("postgresql") else set()
     assert _tables(database_url) == set()
     assert db.current(database_url) is None
 
     db.upgrade(database_url, "head")
     assert _tables(database_url) == TABLES
+    assert _functions(database_url) == functions
     assert db.current(database_url) == db.head()
 
     db.downgrade(database_url, "base")
     assert _tables(database_url) == set()
+    assert _functions(database_url) == set()
     assert db.current(database_url) is None
 
     db.upgrade(database_url, "head")
     assert _tables(database_url) == TABLES
+    assert _functions(database_url) == functions
     assert db.current(database_url) == db.head() != ""
 
 

@@ -1,5 +1,5 @@
 """``Store.response_state`` (the respondent path's one read) and
-``save_page`` doing its only read inside its write transaction, on SQLite
+``save_page`` given that state or reading what it needs itself, on SQLite
 and PostgreSQL."""
 from __future__ import annotations
 
@@ -77,3 +77,36 @@ def test_an_invalid_page_rolls_back_the_whole_save(store) -> None:
         store.save_page(rid, "nope", {"use": 1})
     assert store.answers(rid) == {"use": 2, "use_first_age": 14}
     assert store.response(rid).last_page == "use"
+
+
+def test_save_page_with_the_state_just_read(store) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1, tags={"school": "Skolan C"})
+    rid = store.begin("tiny-2024", code=code).id
+    state = store.response_state(rid)
+    store.save_page(rid, "use", {"use": 3, "use_first_age": 16, "themes": [2]}, state)
+    # the group item the code answered stays as the code set it
+    assert store.answers(rid) == {"school": 3, "use": 3, "use_first_age": 16, "themes": [2]}
+    assert store.response(rid).last_page == "use"
+    # the same (now stale) state still checks values and pages
+    with pytest.raises(st.InvalidAnswer):
+        store.save_page(rid, "use", {"use": 9}, state)
+    with pytest.raises(st.InvalidAnswer):
+        store.save_page(rid, "nope", {"use": 1}, state)
+    assert store.answers(rid)["use"] == 3 and store.response(rid).last_page == "use"
+
+    # submitted after the state was read (another tab): refused, nothing changes
+    assert store.submit(rid) is True
+    with pytest.raises(st.AlreadySubmitted):
+        store.save_page(rid, "use", {"use": 1}, state)
+    assert store.answers(rid)["use"] == 3
+
+
+def test_save_page_refuses_another_responses_state(store) -> None:
+    make_survey(store)
+    first, second = store.issue_codes("tiny-2024", 2)
+    rid = store.begin("tiny-2024", code=first).id
+    other = store.begin("tiny-2024", code=second).id
+    with pytest.raises(ValueError):
+        store.save_page(rid, "use", {"use": 1}, store.response_state(other))
+    assert store.answers(rid) == {} and store.answers(other) == {}

@@ -269,7 +269,8 @@ def page(page_id: str) -> Any:
     from surveys.store import AlreadySubmitted, InvalidAnswer
 
     response_id = _require_response(for_post=request.method == "POST")
-    answers = _load_answers(response_id)
+    state = _load_state(response_id)
+    answers = _answers_of(state)
     flow = _flow()
     page = flow.page(page_id)
     if page is None:
@@ -321,9 +322,9 @@ def page(page_id: str) -> Any:
         for name in q.field_names():
             values[name] = posted.get(name, answers.get(name)) if visible else None
     try:
-        store().save_page(response_id, page.id, values)
+        store().save_page(response_id, page.id, values, state)
         merged = {**answers, **values}
-        _clear_stale(flow, response_id, merged)
+        _clear_stale(flow, state, merged)
     except AlreadySubmitted:
         ctx.forget_response(submitted=True)
         raise SurveyBadRequest(
@@ -347,12 +348,12 @@ def page(page_id: str) -> Any:
     return redirect(url_for(".welcome" if step < 0 else ".review"))
 
 
-def _clear_stale(flow: Flow, response_id: str, merged: dict[str, Any]) -> None:
+def _clear_stale(flow: Flow, state: Any, merged: dict[str, Any]) -> None:
     """Clear answers to questions a changed answer now hides (any page)."""
     for page_id, cleared in flow.stale(merged).items():
         stale_page = flow.page(page_id)
         fields = flow.page_fields(flow.askable(stale_page))
-        store().save_page(response_id, page_id, {**{f: merged.get(f) for f in fields}, **cleared})
+        store().save_page(state.handle.id, page_id, {**{f: merged.get(f) for f in fields}, **cleared}, state)
         merged.update(cleared)
 
 
@@ -438,7 +439,7 @@ def submit() -> Any:
         answers = _answers_of(state)
         flow = _flow()
         try:
-            _clear_stale(flow, response_id, answers)
+            _clear_stale(flow, state, answers)
         except AlreadySubmitted:
             pass  # another tab submitted meanwhile: that submission counts
         else:
