@@ -102,6 +102,30 @@ SAVE_PAGE_POSTGRESQL = text(
     "CAST(:positions AS integer[]), CAST(:multis AS boolean[]), CAST(:codes AS integer[]), "
     "CAST(:texts AS text[]))"
 )
+#: PostgreSQL: claim an unused code and create its response with the group
+#: answers the code's tags determine, as one statement (its own transaction).
+#: The claim is the guard: a code another device claimed first matches no
+#: row, and then nothing is inserted. Returns 1 when the code was claimed.
+#: (The foreign keys between the new rows are checked at the statement's end.)
+START_WITH_CODE_POSTGRESQL = text(
+    """
+    WITH claimed AS (
+        UPDATE access_codes SET status = 'started', response_id = :rid
+        WHERE id = :code_id AND status = 'unused'
+        RETURNING id
+    ), created AS (
+        INSERT INTO responses (id, survey_id, status, group_values, started_on)
+        SELECT :rid, :survey_id, 'in_progress', CAST(:group_values AS json), :day
+        FROM claimed
+        RETURNING id
+    ), prefilled AS (
+        INSERT INTO answers (response_id, item_id, position, multi, code, text)
+        SELECT created.id, g.item_id, 0, false, g.code, NULL
+        FROM created, unnest(CAST(:item_ids AS varchar[]), CAST(:codes AS integer[])) AS g(item_id, code)
+    )
+    SELECT count(*) FROM claimed
+    """
+)
 SUBMIT = (
     update(Response)
     .where(Response.id == _RID, Response.status == "in_progress")

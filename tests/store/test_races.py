@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from surveys.db import make_engine
-from surveys.models import AccessCode, Response
+from surveys.models import AccessCode, Answer, Response
 from surveys.store import Store
 
 from .tiny_instrument import SOURCE_YAML, make_survey, tiny_instrument
@@ -50,12 +50,15 @@ def _race(url: str, work: Callable[[Store, int], Any]) -> list[Any]:
 
 def test_same_code_from_many_devices_gives_one_response(store, migrated_url: str) -> None:
     make_survey(store)
-    [code] = store.issue_codes("tiny-2024", 1)
+    [code] = store.issue_codes("tiny-2024", 1, tags={"school": "Skolan B"})
     results = _race(migrated_url, lambda s, _i: s.begin("tiny-2024", code=code).id)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(results)) == 1
+    # the losers left nothing behind: one response, one prefilled answer
+    assert store.answers(results[0]) == {"school": 2}
     with store.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Response)) == 1
+        assert conn.scalar(select(func.count()).select_from(Answer)) == 1
         assert conn.execute(select(AccessCode.status, AccessCode.response_id)).one() == ("started", results[0])
 
 

@@ -110,3 +110,19 @@ def test_save_page_refuses_another_responses_state(store) -> None:
     with pytest.raises(ValueError):
         store.save_page(rid, "use", {"use": 1}, store.response_state(other))
     assert store.answers(rid) == {} and store.answers(other) == {}
+
+
+def test_begin_with_the_survey_just_read(store) -> None:
+    make_survey(store)
+    [code] = store.issue_codes("tiny-2024", 1, tags={"school": "Skolan A"})
+    survey = store.survey("tiny-2024")
+    handle = store.begin("tiny-2024", code=code, survey=survey)
+    assert handle.created and handle.group_values == {"school": "Skolan A"}
+    assert store.answers(handle.id) == {"school": 1}
+    again = store.begin("tiny-2024", code=code, survey=survey)  # another device
+    assert (again.id, again.created) == (handle.id, False)
+    with pytest.raises(ValueError):
+        store.begin("another-survey", code=code, survey=survey)
+    store.set_open("tiny-2024", False)
+    with pytest.raises(st.SurveyClosed):
+        store.begin("tiny-2024", code=code, survey=store.survey("tiny-2024"))

@@ -112,7 +112,9 @@ def _flow() -> Flow:
 
 
 def _begin(**kwargs: Any) -> Any:
-    return store().begin(g.slug, **kwargs)
+    # The survey was read afresh before this request (code entry and start
+    # are not among _ANSWERING): the store need not read it again.
+    return store().begin(g.slug, survey=g.survey, **kwargs)
 
 
 def _handle_response_id(handle: Any) -> str:
