@@ -10,6 +10,7 @@ only when it has been idle for a while (see :func:`_ping_when_idle`).
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,32 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine, idle_ping_seconds)
+    _SETTINGS[engine] = (url, {**kwargs, "idle_ping_seconds": idle_ping_seconds})
     return engine
+
+
+#: How each server engine was made, so that its autocommit twin can be made alike.
+_SETTINGS: "weakref.WeakKeyDictionary[Engine, tuple[str, dict[str, Any]]]" = weakref.WeakKeyDictionary()
+_TWINS: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def autocommit_engine(engine: Engine) -> Engine:
+    """An engine for single statements that need no transaction around them.
+
+    PostgreSQL: a second engine on the same database (made once per engine,
+    disposed with it) whose pooled connections stay in autocommit, so such a
+    statement goes without BEGIN and COMMIT round trips. Switching a pooled
+    connection of ``engine`` to autocommit and back instead costs every
+    checkout about 25 us of Python. Other databases: ``engine`` itself.
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    twin = _TWINS.get(engine)
+    if twin is None:
+        url, kwargs = _SETTINGS.get(engine, (engine.url.render_as_string(hide_password=False), {}))
+        twin = _TWINS[engine] = make_engine(url, **{**kwargs, "isolation_level": "AUTOCOMMIT"})
+        event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
+    return twin
 
 
 def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
-from surveys.db import writer
+from surveys.db import autocommit_engine, writer
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
@@ -26,9 +26,7 @@ class StoreBase:
         # (two round trips fewer). Each of them is one statement, or
         # statements that never relied on one snapshot (READ COMMITTED gives
         # every statement its own snapshot inside a transaction too).
-        self._reader = (
-            engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
-        )
+        self._reader = autocommit_engine(engine)
         self._key = secret_key if isinstance(secret_key, bytes) else str(secret_key).encode()
         self._instruments: dict[str, Instrument] = {}
 
