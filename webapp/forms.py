@@ -189,6 +189,16 @@ def _coerce_list(value: Any) -> list[int] | None:
         return None
 
 
+class PageFormBase(FlaskForm):
+    """The base of every page's form class."""
+
+    class Meta:
+        # CSRFProtect checks the token of every POST before any view runs
+        # (and answers a bad one with the 400 page); a form of its own would
+        # sign a new token and check the same one again on every page save.
+        csrf = False
+
+
 def _form_class(questions: Sequence[Question], lang: str) -> type:
     attrs: dict[str, Any] = {}
     for q in questions:
@@ -227,7 +237,7 @@ def _form_class(questions: Sequence[Question], lang: str) -> type:
             validators = [InputRequired(_l("Write an answer.")), length] if item.required else [Optional(), length]
             field_cls = TextAreaField if item.multiline else StringField
             attrs[item.id] = field_cls(label, validators=validators)
-    return type("PageForm", (FlaskForm,), attrs)
+    return type("PageForm", (PageFormBase,), attrs)
 
 
 def _number_message(lo: int | None, hi: int | None) -> Any:
