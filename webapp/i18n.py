@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
+from babel import Locale
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -34,17 +35,27 @@ def offered_languages(instrument_languages: Iterable[str]) -> tuple[str, ...]:
     return tuple(lang for lang in INTERFACE_LANGUAGES if lang == DEFAULT_LANGUAGE or lang in listed)
 
 
-def select_locale() -> str:
+#: The interface languages as Babel locales, parsed once: Flask-Babel parses
+#: the selector's answer on every request, and parsing a name looks for the
+#: locale's data file on disk each time; a Locale is taken as it is.
+_LOCALES: dict[str, Locale] = {lang: Locale.parse(lang) for lang in INTERFACE_LANGUAGES}
+
+
+def _locale(lang: str) -> Locale:
+    return _LOCALES.get(lang) or Locale.parse(lang)
+
+
+def select_locale() -> Locale:
     """Flask-Babel locale selector (see the module docstring)."""
     offered = g.get("languages") or INTERFACE_LANGUAGES
     asked = request.args.get("lang")
     if asked in offered:
         session["lang"] = asked
-        return asked
+        return _locale(asked)
     remembered = session.get("lang")
     if remembered in offered:
-        return remembered
-    return DEFAULT_LANGUAGE
+        return _locale(remembered)
+    return _locale(DEFAULT_LANGUAGE)
 
 
 def current_language() -> str:

@@ -22,8 +22,9 @@ class StoreBase:
             raise ValueError("Store needs a non-empty secret key")
         self.engine = engine
         self._writer = writer(engine)
-        # PostgreSQL: the respondent path's reads run without BEGIN/ROLLBACK
-        # (two round trips fewer). Each of them is one statement, or
+        # PostgreSQL: the respondent path's reads and single-statement writes
+        # run on the engine's autocommit twin, without BEGIN and COMMIT or
+        # ROLLBACK (two round trips fewer). Each read is one statement, or
         # statements that never relied on one snapshot (READ COMMITTED gives
         # every statement its own snapshot inside a transaction too).
         self._reader = autocommit_engine(engine)
