@@ -28,13 +28,25 @@ from surveys import config
 def command(host: str, port: int, workers: int, no_migrate: bool) -> None:
     """Serve the respondent, analyst and API pages (DATABASE_URL or instance/)."""
     url = config.database_url()
-    if not no_migrate:
-        from surveys import db
+    from surveys import db
 
+    if not no_migrate:
         try:
             db.upgrade(url, "head")
         except Exception as exc:  # one clear line, exit 1
             raise click.ClickException(f"cannot migrate the database: {str(exc).splitlines()[0]}") from None
+    else:
+        # Serving on an older schema would fail request by request (a missing
+        # column, or on PostgreSQL the page-save function): refuse up front.
+        try:
+            now, newest = db.current(url), db.head()
+        except Exception as exc:
+            raise click.ClickException(f"cannot read the database: {str(exc).splitlines()[0]}") from None
+        if now != newest:
+            raise click.ClickException(
+                f"the database is at revision {now or 'base (empty)'}, this version needs {newest}: "
+                "run `survey-engine db upgrade` first"
+            )
     try:
         from webapp import create_app
 

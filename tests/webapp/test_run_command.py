@@ -67,3 +67,17 @@ def test_run_fails_clearly_on_a_bad_database_url(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Error: cannot migrate the database")
+
+
+def test_run_refuses_a_database_behind_the_code(tmp_path):
+    from surveys import db
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    db.upgrade(url, "0001")
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="run-test", SURVEY_ENGINE_INSTANCE=str(tmp_path))
+    run = subprocess.run([ENGINE, "run", "--no-migrate", "--port", str(_free_port())],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert f"the database is at revision 0001, this version needs {db.head()}" in run.stderr
+    assert "survey-engine db upgrade" in run.stderr and "Traceback" not in run.stderr
+    assert db.current(url) == "0001"  # nothing was changed
