@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
-from flask import Flask, g, request, session
 from babel import Locale
+from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup, escape
