@@ -2,18 +2,21 @@
 
 One :class:`Store` wraps an SQLAlchemy engine and the secret key that keys
 the access-code and resume-token hashes. Every public method runs in its own
-short transaction (on PostgreSQL the respondent path's short reads run in
-autocommit: none relies on one snapshot, see ``Store.__init__``); write transactions
-take the write lock up front on SQLite (``BEGIN IMMEDIATE``) and lock the
-response row on PostgreSQL, so concurrent workers queue instead of
-overwriting each other. The respondent path needs one read per request
-(:meth:`Store.response_state`) and one write transaction per page save.
+short transaction (on PostgreSQL the respondent path's short reads, and its
+writes that are one statement, run in autocommit on a twin engine: none
+relies on one snapshot, see ``Store.__init__``); write transactions take the
+write lock up front on SQLite (``BEGIN IMMEDIATE``) and lock the response row
+on PostgreSQL, so concurrent workers queue instead of overwriting each other.
+The respondent path needs one read per request (:meth:`Store.response_state`)
+and one write per page save: a transaction on SQLite, one call of the
+function ``save_page_answers`` (migration 0002) on PostgreSQL.
 
 Concurrency guarantees
 ----------------------
 * ``begin`` with the same code from two devices yields one response: the code
   row moves ``unused -> started`` with a conditional UPDATE; the loser of a
-  race rolls back its fresh response and re-reads the winner's.
+  race creates nothing (PostgreSQL: one statement guarded by the claim) or
+  deletes its fresh response (elsewhere) and re-reads the winner's.
 * ``submit`` is ``UPDATE ... WHERE status = 'in_progress'``: exactly one call
   sees a changed row and returns True; the others return False.
 * ``save_page`` replaces the answers of one page in one transaction and is

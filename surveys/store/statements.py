@@ -66,12 +66,12 @@ ANSWERS = (
     .where(Response.id == _RID)
     .order_by(Answer.item_id, Answer.position)
 )
-#: save_page's first statement: moves the response's last page and returns
-#: what the checks need, in one round trip. The UPDATE locks the response
-#: row (PostgreSQL; SQLite already holds the write lock), never the survey row
-#: every respondent shares; a response no longer in progress returns nothing.
-#: Its survey's columns come from correlated subqueries: SQLite's RETURNING
-#: may not name a joined table.
+#: save_page's first statement outside PostgreSQL (which calls
+#: save_page_answers instead): moves the response's last page and returns what
+#: the checks need, in one round trip, inside the write transaction (SQLite
+#: already holds the write lock); a response no longer in progress returns
+#: nothing. Its survey's columns come from correlated subqueries: SQLite's
+#: RETURNING may not name a joined table.
 
 
 def _of_survey(column):  # -> ScalarSelect
