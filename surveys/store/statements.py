@@ -1,7 +1,7 @@
 """The prebuilt statements of the respondent path (and the column lists they share)."""
 from __future__ import annotations
 
-from sqlalchemy import Text, bindparam, cast, delete, insert, select, text, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, literal_column, null, select, text, union_all, update
 
 from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey
 
@@ -41,25 +41,37 @@ CLAIM_CODE = (
     .values(status="started", response_id=_RID)
 )
 DELETE_RESPONSE = delete(Response).where(Response.id == _RID)
-#: The response, its survey and its answers (LEFT JOIN: a response without
-#: answers is one row with NULL answer columns). The JSON columns repeat on
-#: every row, so they come as text and only the first row's are decoded.
-RESPONSE_STATE = (
+#: The response with its survey (one row, first) and then its answers (one
+#: row each), in one query: a UNION ALL rather than a join, so that the
+#: survey's columns, its presets (a school list can be long) and the group
+#: values are sent once instead of on every answer row. The JSON columns come
+#: as text, decoded by the caller. Every row ends in ANSWER_COLUMNS (NULL in
+#: the first); the first part's typed NULLs give the answer columns their types.
+_STATE_INFO = (
+    *(c for c in SURVEY_COLUMNS if c is not Survey.presets),
+    cast(Survey.presets, Text).label("presets_json"),
+    Response.status,
+    Response.last_page,
+    cast(Response.group_values, Text).label("group_values_json"),
+)
+RESPONSE_STATE = union_all(
     select(
-        *(c for c in SURVEY_COLUMNS if c is not Survey.presets),
-        cast(Survey.presets, Text).label("presets_json"),
-        Response.status,
-        Response.last_page,
-        cast(Response.group_values, Text).label("group_values_json"),
-        *ANSWER_COLUMNS,
+        literal_column("0").label("part"),
+        *_STATE_INFO,
+        cast(null(), Answer.position.type).label("position"),
+        *(cast(null(), c.type).label(c.key) for c in ANSWER_COLUMNS),
     )
     .select_from(Response)
     .join(Survey, Survey.id == Response.survey_id)
     .join(InstrumentVersion, InstrumentVersion.sha256 == Survey.instrument_sha256)
-    .outerjoin(Answer, Answer.response_id == Response.id)
-    .where(Response.id == _RID)
-    .order_by(Answer.item_id, Answer.position)
-)
+    .where(Response.id == _RID),
+    select(
+        literal_column("1"),
+        *(null() for _ in _STATE_INFO),
+        Answer.position,
+        *ANSWER_COLUMNS,
+    ).where(Answer.response_id == _RID),
+).order_by(text("part"), text("item_id"), text("position"))
 ANSWERS = (
     select(Response.id, *ANSWER_COLUMNS)
     .outerjoin(Answer, Answer.response_id == Response.id)
