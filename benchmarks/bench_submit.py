@@ -1,6 +1,6 @@
 """Load benchmark: concurrent respondents completing the cannabis survey.
 
-For each backend (SQLite file, PostgreSQL database ``bench_submit`` created and
+For each backend (SQLite file, PostgreSQL database ``bench_submit_<pid>`` created and
 dropped here) the script
 
 1. migrates a fresh database, registers the cannabis instrument, creates a
@@ -66,7 +66,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
-PG_DATABASE = "bench_submit"
+#: Named per process, so that two runs at once never drop each other's database.
+PG_DATABASE = f"bench_submit_{os.getpid()}"
 SECRET = "bench-submit-secret-key-0123456789abcdef"
 INSTRUMENT = "cannabis-attityd"
 SCHOOLS = ["Skolan A", "Skolan B", "Skolan C"]
