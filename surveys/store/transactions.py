@@ -45,15 +45,13 @@ class StoreBase:
 
     @contextmanager
     def _one_statement(self) -> Iterator[Connection]:
-        """A connection for a write that is a single statement: autocommit on
-        PostgreSQL (the statement is atomic on its own, without the BEGIN and
-        COMMIT round trips), a write transaction elsewhere."""
-        if self.engine.dialect.name == "postgresql":
-            with self._reader.connect() as conn:
-                yield conn
-        else:
-            with self._write() as conn:
-                yield conn
+        """PostgreSQL: a connection for a write that is a single statement, in
+        autocommit (the statement is atomic on its own, without the BEGIN and
+        COMMIT round trips). Only the PostgreSQL paths use it: elsewhere the
+        reader is the plain engine, which would not commit."""
+        assert self.engine.dialect.name == "postgresql", "single-statement writes are PostgreSQL's path"
+        with self._reader.connect() as conn:
+            yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
