@@ -53,7 +53,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     ``config`` keys override the environment: ``DATABASE_URL``, ``SECRET_KEY``,
     ``TESTING``, ``RATELIMIT_STORAGE_URI``, ``CODE_RATE_LIMIT`` (wrong code
-    attempts per client address, default ``"10 per minute"``),
+    attempts per client address, a ceiling high enough for a whole school
+    behind one address, default ``"60 per minute;600 per hour"``),
+    ``CODE_RATE_LIMIT_SESSION`` (wrong code attempts per browser session,
+    default ``"10 per minute;40 per hour"``), ``RESPONDENT_IDLE_MINUTES``
+    (a browser forgets the response it answers after this long without a
+    request; env of the same name, default 60), ``RESUME_COOKIE_DAYS``
+    (0, the default: the open-link resume cookie lasts the browser session;
+    more: a lasting cookie for residents answering on their own phones),
     ``TRUSTED_PROXIES`` (number of reverse proxies in front whose
     ``X-Forwarded-For`` is believed; env ``TRUSTED_PROXIES``, default 0) and
     any Flask setting.
@@ -64,7 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     settings = {
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
-        "CODE_RATE_LIMIT": "10 per minute",
+        "CODE_RATE_LIMIT": "60 per minute;600 per hour",
+        "CODE_RATE_LIMIT_SESSION": "10 per minute;40 per hour",
+        "RESPONDENT_IDLE_MINUTES": int(os.environ.get("RESPONDENT_IDLE_MINUTES") or 60),
+        "RESUME_COOKIE_DAYS": int(os.environ.get("RESUME_COOKIE_DAYS") or 0),
         # A CSRF token lives as long as the session: a pupil may spend a whole
         # lesson on one page.
         "WTF_CSRF_TIME_LIMIT": None,

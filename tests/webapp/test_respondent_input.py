@@ -149,7 +149,7 @@ def test_open_link_resumes_through_the_signed_cookie(browser, surveys):
     assert browser.location == T + "/p/about_you"
     browser.post(T + "/p/about_you", first_answers(inst, "about_you", area=3))
     assert browser.location == T + "/p/victimisation"
-    # close the browser: the session cookie goes, the resume cookie stays
+    # the session cookie is lost (cleared, or its response forgotten): the resume cookie stays
     browser.client.delete_cookie("session")
     browser.get(T + "/")
     assert "Fortsätt där du slutade" in browser.html

@@ -3,9 +3,10 @@ which page comes next, which questions a condition shows, where a resumed
 respondent continues. Answers are saved page by page by the store."""
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp import limiter, store
@@ -33,6 +34,8 @@ def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
 #: Views that read the survey again with the respondent's response row
 #: (``_load_state``): they check ``is_open`` there, one query instead of two.
 _ANSWERING = frozenset({"respondent.resume", "respondent.page", "respondent.review", "respondent.submit"})
+#: Views that work on a closed survey too: leaving and forgetting the device.
+_ALWAYS = frozenset({"respondent.forget", "respondent.forget_confirmed", "respondent.left"})
 
 
 @bp.before_request
@@ -40,7 +43,7 @@ def _load_survey() -> Any:
     from surveys.store import UnknownSurvey
 
     deferred = request.endpoint in _ANSWERING and ctx.active_response() is not None
-    cached = deferred or request.endpoint == "respondent.thanks"
+    cached = deferred or request.endpoint == "respondent.thanks" or request.endpoint in _ALWAYS
     try:
         survey = ctx.cached_survey(g.slug) if cached else ctx.fresh_survey(g.slug)
     except UnknownSurvey:
@@ -201,9 +204,23 @@ def _failed_attempt(response: Any) -> bool:
     return bool(g.get("code_failed"))
 
 
+def _browser_key() -> str:
+    """The wrong-code limit's key for this browser session: a random value in
+    the signed session cookie, never stored with answers. A client that drops
+    its cookies gets a new one each time and meets the address ceiling."""
+    key = session.get("limit_key")
+    if not isinstance(key, str):
+        key = session["limit_key"] = secrets.token_urlsafe(12)
+    return "browser:" + key
+
+
 @bp.post("/")
 # Only wrong attempts count: a classroom behind one school address entering
-# valid codes together is never slowed down; guessing codes is.
+# valid codes together is never slowed down; guessing codes is. A browser
+# meets its own limit long before the address ceiling, so one pupil typing
+# wrong codes does not lock out the school (docs/privacy.md has the figures).
+@limiter.limit(lambda: current_app.config["CODE_RATE_LIMIT_SESSION"], methods=["POST"],
+               deduct_when=_failed_attempt, key_func=_browser_key)
 @limiter.limit(lambda: current_app.config["CODE_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_attempt)
 def enter_code() -> Any:
     from surveys.store import CodeSpent, SurveyClosed, UnknownCode
@@ -337,6 +354,13 @@ def page(page_id: str) -> Any:
             _("The answers sent do not match the questions on this page. Nothing you saved earlier has been lost.")
         ) from None
 
+    return _refresh_resume(_after_save(flow, page, merged, action, switch, revealed, lenient))
+
+
+def _after_save(flow: Flow, page: Any, merged: dict, action: str, switch: str | None,
+                revealed: list, lenient: bool) -> Any:
+    """Where a saved page leads: the same page (another language, or a
+    follow-up question it revealed), the next or previous page, or review."""
     if switch is not None:
         lang = switch if switch in g.languages else current_language()
         return redirect(url_for(".page", page_id=page.id, lang=lang))
@@ -348,6 +372,15 @@ def page(page_id: str) -> Any:
     if target is not None:
         return redirect(url_for(".page", page_id=target.id))
     return redirect(url_for(".welcome" if step < 0 else ".review"))
+
+
+def _refresh_resume(response: Any) -> Any:
+    """An open-link resume cookie expires when idle: each saved page renews it."""
+    if _mode() == "open":
+        token = ctx.read_resume_token()
+        if token:
+            ctx.set_resume_cookie(response, token)
+    return response
 
 
 def _clear_stale(flow: Flow, state: Any, merged: dict[str, Any]) -> None:
@@ -458,3 +491,33 @@ def submit() -> Any:
 @bp.get("/thanks")
 def thanks() -> Any:
     return render_template("respondent/thanks.html")
+
+
+# -- leave and forget this device ------------------------------------------
+@bp.get("/forget")
+def forget() -> Any:
+    """What leaving does, and the button that does it (no accidental loss)."""
+    return render_template("respondent/forget.html", mode=_mode())
+
+
+@bp.post("/forget")
+def forget_confirmed() -> Any:
+    """End the response in this browser: session and resume cookie dropped.
+    With a code the answers stay reachable with the code, on any device."""
+    if set(request.form) - {"csrf_token"}:
+        raise SurveyBadRequest(_("The form contained fields the survey does not expect."))
+    ctx.forget_device()
+    response = redirect(url_for(".left"))
+    ctx.clear_resume_cookie(response)
+    return response
+
+
+@bp.get("/left")
+def left() -> Any:
+    if _mode() == "codes":
+        message = _("This browser no longer remembers your answers. Everything you saved is kept: "
+                    "to go on, open the survey again and enter your code, on this device or another.")
+    else:
+        message = _("This browser no longer remembers your answers. The pages you finished are kept "
+                    "with the other anonymous answers; opening the link again starts a new survey.")
+    return message_page(_("You have left the survey"), message)
