@@ -6,6 +6,7 @@ interface is translated into (Swedish always); see :func:`offered_languages`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
@@ -98,14 +99,26 @@ def language_links() -> list[dict[str, Any]]:
     return links
 
 
+#: A run of numbers joined by dashes or a slash, e.g. "16–24", "9/10", "1-2".
+_NUMERIC_RUN = re.compile(r"\d+(?:[.,]\d+)?(?:\s*[-\u2010-\u2015\u2212/]\s*\d+(?:[.,]\d+)?)+")
+
+
+def isolate_numeric_runs(html: Markup) -> Markup:
+    """Right-to-left text with its numeric ranges isolated left-to-right: the
+    bidi algorithm would otherwise show "16–24 سنة" as "24–16"."""
+    return Markup(_NUMERIC_RUN.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', str(html)))
+
+
 def translated(text: Any, lang: str | None = None) -> Markup:
     """An instrument text in ``lang`` as HTML. A text that falls back to
-    Swedish is marked ``lang="sv"`` so a screen reader reads it as Swedish."""
+    Swedish is marked ``lang="sv"`` so a screen reader reads it as Swedish;
+    in a right-to-left language numeric ranges keep their order."""
     if text is None:
         return Markup("")
     lang = lang or current_language()
     if text.has(lang) or lang == DEFAULT_LANGUAGE:
-        return escape(text.get(lang))
+        html = escape(text.get(lang))
+        return isolate_numeric_runs(html) if lang in RTL_LANGUAGES else html
     return Markup('<span lang="{}" dir="ltr">{}</span>').format(DEFAULT_LANGUAGE, text.get(DEFAULT_LANGUAGE))
 
 

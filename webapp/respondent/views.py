@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from webapp import limiter, store
 from webapp.errors import SurveyBadRequest
 from webapp.forms import SavedAnswers, TamperedInput, answered, build_form, check_tampering, form_values
-from webapp.i18n import current_language, offered_languages, translated
+from webapp.i18n import current_language, isolate_numeric_runs, offered_languages, text_direction, translated
 from webapp.respondent import bp
 from webapp.respondent import context as ctx
 from webapp.respondent.flow import Flow
@@ -442,7 +443,8 @@ def _render_review(flow: Flow, answers: dict, status: int = 200) -> Any:
     )
 
 
-def _display(q: Any, answers: dict, lang: str) -> str:
+def _display(q: Any, answers: dict, lang: str) -> Any:
+    """A saved answer as the review page shows it (option labels in ``lang``)."""
     value = answers.get(q.item.id)
     if not answered(value):
         return ""
@@ -452,10 +454,12 @@ def _display(q: Any, answers: dict, lang: str) -> str:
         other = answers.get(f"{q.item.id}_other")
         if other:
             parts.append(str(other))
-        return ", ".join(parts)
-    if q.item.kind == "single":
-        return labels.get(value, str(value))
-    return str(value)
+        text = ", ".join(parts)
+    elif q.item.kind == "single":
+        text = labels.get(value, str(value))
+    else:
+        return str(value)
+    return isolate_numeric_runs(escape(text)) if text_direction(lang) == "rtl" else text
 
 
 @bp.post("/submit")
