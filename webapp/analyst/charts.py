@@ -18,6 +18,12 @@ ROW_HEIGHT = 28
 LABEL_CHARS = 40
 #: Rough width of one character of the 13 px label font.
 CHAR_WIDTH = 6.6
+#: Advance widths in em of a wide sans-serif (DejaVu Sans, the usual Linux
+#: fallback, is among the widest): an estimate that errs on the wide side, so
+#: a right-aligned label never runs off the left edge of the chart.
+_NARROW = frozenset("iljI.,:;'|!()[]{} ")
+_SEMI = frozenset("ftr-\"/*")
+_WIDE = frozenset("mwMWÅÄÖ%@&")
 PLOT_WIDTH = 440
 TOP = 34
 BOTTOM = 30
@@ -48,6 +54,21 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+def text_width(text: str, size: float = 13) -> float:
+    """A generous estimate of ``text``'s width in px at font ``size``."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.36
+        elif ch in _SEMI:
+            em += 0.48
+        elif ch in _WIDE or ch.isupper():
+            em += 1.0 if ch in _WIDE else 0.78
+        else:
+            em += 0.66
+    return em * size
+
+
 def _shorten(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
 
@@ -60,7 +81,7 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
     ticks = ticks if ticks is not None else [lo + (hi - lo) * k / 5 for k in range(6)]
     height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
     labels = [_shorten(r.label) for r in rows]
-    label_width = round(max([8 * CHAR_WIDTH, *(len(t) * CHAR_WIDTH for t in labels)]) + 16)
+    label_width = round(max([8 * CHAR_WIDTH, *(text_width(t) for t in labels)]) + 16)
     width = label_width + PLOT_WIDTH + 20
 
     def x(v: float) -> float:
@@ -83,11 +104,14 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
                    f'text-anchor="middle" fill="#333">{escape(_fmt(t) + unit)}</text>')
     for k, ref in enumerate(references):
         dash = ' stroke-dasharray="5 3"' if ref.dashed else ""
+        caption = f"{ref.label} {_fmt(ref.value)}{unit}"
+        # centred on its line, but moved inwards where it would leave the chart
+        half = text_width(caption, 11) / 2
+        cx = min(max(x(ref.value), half + 2), width - half - 2)
         out.append(f'<line x1="{x(ref.value):.1f}" y1="{TOP - 6}" x2="{x(ref.value):.1f}" '
                    f'y2="{bottom}" stroke="{ref.colour}" stroke-width="2"{dash}/>'
-                   f'<text x="{x(ref.value):.1f}" y="{12 + 12 * (k % 2)}" font-size="11" '
-                   f'text-anchor="middle" fill="{ref.colour}">'
-                   f'{escape(ref.label)} {escape(_fmt(ref.value) + unit)}</text>')
+                   f'<text x="{cx:.1f}" y="{12 + 12 * (k % 2)}" font-size="11" '
+                   f'text-anchor="middle" fill="{ref.colour}">{escape(caption)}</text>')
     for i, (r, text) in enumerate(zip(rows, labels)):
         y = TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2
         out.append(f'<text x="{label_width - 8}" y="{y + 4:.1f}" font-size="13" '
