@@ -1,9 +1,14 @@
 #!/bin/sh
-# Installs Debian's nginx when it is missing (the production test puts it in
-# front of two app instances with a self-signed certificate; it runs its own
-# nginx process with its own configuration, never the system service).
+# Installs Debian's nginx (and redis-server and openssl, should the machine
+# lack them) when missing: the production test puts nginx with a self-signed
+# certificate in front of two app instances and its own redis-server. It runs
+# its own processes with its own configuration, never the system services.
 set -e
-if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+missing=
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+if [ -z "$missing" ]; then
     exit 0
 fi
 if [ "$(id -u)" != "0" ]; then
@@ -11,6 +16,6 @@ if [ "$(id -u)" != "0" ]; then
 else
     SUDO=
 fi
-echo "Installing Debian's nginx for the production test..."
+echo "Installing Debian's$missing for the production test..."
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
