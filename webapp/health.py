@@ -2,10 +2,14 @@
 
 Liveness says only that this process answers requests: it touches neither
 the database nor Redis, so a database restart never gets app instances
-killed. Readiness checks what a request needs: the database answers, its
-schema is at the revision this code needs, and Redis (when the rate limits
-use it) answers a PING. Both answer JSON, never cached, with no details of
-the failure beyond which check failed (the log has the rest).
+killed. Readiness checks what a request needs: the database answers and its
+schema is at the revision this code needs (else 503: take this instance out
+of rotation), and Redis (when the rate limits use it) answers a PING. Redis
+being gone is reported (``"status": "degraded"``) but keeps the answer 200:
+every instance shares the one Redis, and each keeps serving without it with
+its limits counted in memory, so taking instances out for it would only turn
+a degraded service into none. Both answer JSON, never cached, with no
+details of a failure beyond which check failed (the log has the rest).
 """
 from __future__ import annotations
 
@@ -22,10 +26,16 @@ log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
 
 
+#: Checks that may fail while the instance still serves (answer 200, "degraded").
+OPTIONAL = frozenset({"redis"})
+
+
 def _answer(checks: dict[str, str]) -> Any:
-    ok = all(value == "ok" for value in checks.values())
-    response = jsonify({"status": "ok" if ok else "unavailable", "checks": checks})
-    response.status_code = 200 if ok else 503
+    ready = all(value == "ok" for name, value in checks.items() if name not in OPTIONAL)
+    whole = all(value == "ok" for value in checks.values())
+    status = "ok" if whole else "degraded" if ready else "unavailable"
+    response = jsonify({"status": status, "checks": checks})
+    response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -310,6 +310,7 @@ class Nginx:
             "APP_1": f"127.0.0.1:{self.upstreams[0]}",
             "APP_2": f"127.0.0.1:{self.upstreams[1]}",
             "STATE_DIR": str(state),
+            "PAGES_DIR": str(TEMPLATE.parent),
         })
         (self.folder / "site.conf").write_text(site)
         (self.folder / "nginx.conf").write_text(

@@ -79,3 +79,17 @@ def test_readiness_is_ok_on_a_migrated_database(app):
     assert r.status_code == 200, r.get_json()
     assert r.get_json() == {"status": "ok", "checks": {"database": "ok", "schema": "ok"}}
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_readiness_fails_on_a_schema_behind_the_code(tmp_path):
+    from surveys import db
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    db.upgrade(url, "0001")
+    app = make_app(url, TESTING=False)
+    try:
+        r = app.test_client().get("/readyz")
+        assert r.status_code == 503
+        assert r.get_json() == {"status": "unavailable", "checks": {"database": "ok", "schema": "behind"}}
+    finally:
+        app.extensions["store"].engine.dispose()
