@@ -72,6 +72,7 @@ class Outcome:
     """What one respondent did and saw."""
 
     saves_acknowledged: int = 0  # page POSTs answered with the redirect
+    pages_acknowledged: set[str] = field(default_factory=set)  # their page ids
     submitted: bool = False  # the thank-you page was shown
     requests: int = 0
     errors_5xx: int = 0
@@ -155,6 +156,7 @@ def complete_survey(base: str, slug: str, code: str, seed: int, *, verify: str |
             location = urljoin(target, r.headers["Location"])
             if kind == "page_save":
                 outcome.saves_acknowledged += 1
+                outcome.pages_acknowledged.add(target.split("/p/", 1)[1].split("?")[0].split("#")[0])
             r = timed("page_view", session.open, location)
             if location.rstrip("/").endswith("/thanks"):
                 outcome.submitted = True
