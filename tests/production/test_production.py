@@ -5,7 +5,6 @@ referrer policy; then Redis is stopped, PostgreSQL restarted, a worker and a
 whole instance killed, and nothing acknowledged is lost or written twice."""
 from __future__ import annotations
 
-import re
 import threading
 import time
 from urllib.parse import urljoin
