@@ -103,7 +103,8 @@ def merged(outcomes: list[Outcome]) -> dict[str, list[float]]:
     return out
 
 
-def bell(deployment: Deployment, codes: list[str], args: argparse.Namespace) -> None:
+def bell(deployment: Deployment, codes: list[str], args: argparse.Namespace) -> float:
+    """Run the bell phase; returns the requests one finished pupil sent."""
     rng = random.Random(1)
     starts: list[float] = []
     for first in range(0, len(codes), args.class_size):
@@ -125,6 +126,7 @@ def bell(deployment: Deployment, codes: list[str], args: argparse.Namespace) -> 
     if failures:
         print(f"failures: {failures[:5]}")
     print(latency_table(lat))
+    return requests / max(finished, 1)
 
 
 def capacity(deployment: Deployment, codes: list[str], args: argparse.Namespace) -> float:
@@ -196,17 +198,16 @@ def run_slots(deployment: Deployment, codes: list[str], slots: int, deadline: fl
     return outcomes
 
 
-def hosts_needed(best_rps: float, args: argparse.Namespace) -> None:
+def hosts_needed(best_rps: float, requests_per_pupil: float, args: argparse.Namespace) -> None:
     per_pupil = 2 / (sum(args.page_every) / 2)  # a save and a view per page
     peak_rps = args.peak_answering * per_pupil
-    requests_per_pupil = 2 * 4 + 4  # 4 pages (save + view), welcome, code, review, submit
     hours = args.weeks * 5 * 6  # school days, six answering hours a day
     mean_rps = args.national_pupils * requests_per_pupil / (hours * 3600)
     print(f"\n== a national wave: {args.national_pupils:,} pupils in {args.weeks} weeks, "
           f"peaks of {args.peak_answering:,} answering at once")
     print(f"one 2-core host sustains {best_rps:.0f} requests/s with page-save p99 < {P99_GOAL_MS:.0f} ms")
-    print(f"peak load: {args.peak_answering:,} x 2 requests per {sum(args.page_every) / 2:.0f} s = {peak_rps:.0f} requests/s; "
-          f"mean over school hours: {mean_rps:.1f} requests/s")
+    print(f"peak load: {args.peak_answering:,} x 2 requests per {sum(args.page_every) / 2:.1f} s = {peak_rps:.0f} requests/s; "
+          f"mean over school hours ({requests_per_pupil:.1f} requests per pupil): {mean_rps:.1f} requests/s")
     if best_rps > 0:
         needed = math.ceil(peak_rps / best_rps)
         print(f"app hosts needed at the peak: {needed} (+1 to survive losing one: {needed + 1}); "
@@ -239,10 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         codes = seed_wave(deployment.database_url, SECRET, args.pupils + step_codes, SLUG)
         print(f"deployment: nginx {deployment.nginx.url}, 2 instances x {args.workers} sync workers, "
               f"own PostgreSQL and Redis; clients in {args.client_processes} processes on the same cores")
-        if not args.skip_bell:
-            bell(deployment, codes[:args.pupils], args)
+        # Without the bell: 4 pages (save + view each), welcome, code, review, submit, thanks.
+        per_pupil = 14.0 if args.skip_bell else bell(deployment, codes[:args.pupils], args)
         best = capacity(deployment, codes[args.pupils:], args)
-        hosts_needed(best, args)
+        hosts_needed(best, per_pupil, args)
         return 0
     finally:
         deployment.stop()
