@@ -100,7 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp import health, limits
 
     csrf.init_app(app)
-    limits.configure(app)
+    limits.configure(app, limiter)
     limiter.init_app(app)
     health.init_app(app)
 

@@ -30,10 +30,10 @@ def trust_proxies(app: Flask, hops: int) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     # The rate limits key on the client address; behind a proxy it is in
-    # X-Forwarded-For. The address is never stored.
-    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-        app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-    )
+    # X-Forwarded-For. The address is never stored. Only the headers the
+    # reference nginx sets are believed: X-Forwarded-Port and -Prefix would
+    # pass through it from the client unchanged.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _secure_cookies_and_hsts(response: Any) -> Any:

@@ -43,9 +43,12 @@ def storage_options(uri: str) -> dict[str, Any]:
     }
 
 
-def configure(app: Flask) -> None:
+def configure(app: Flask, limiter: Any) -> None:
     """Set the limiter's storage options and its in-memory fallback on ``app``
     (before ``limiter.init_app``); make its fallback warnings visible."""
+    # Flask-Limiter keeps "storage is dead" on the (module-wide) Limiter, not
+    # per app: a new app (tests make many) starts with its storage presumed up.
+    limiter._storage_dead = False
     uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options(uri))
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)

@@ -90,3 +90,18 @@ def test_external_urls_use_the_forwarded_scheme_and_host(proxied):
 
     proxied.test_client().get("/__probe", headers=HTTPS)
     assert seen["url"] == f"https://{HOST}/s/cannabis-2018/"
+
+
+def test_port_and_prefix_headers_nginx_does_not_set_are_not_believed(proxied):
+    from flask import url_for
+
+    seen = {}
+
+    @proxied.get("/__probe")
+    def probe():
+        seen["url"] = url_for("respondent.welcome", slug="cannabis-2018", _external=True)
+        return "ok"
+
+    spoofed = {**HTTPS, "X-Forwarded-Port": "8443", "X-Forwarded-Prefix": "/elsewhere"}
+    proxied.test_client().get("/__probe", headers=spoofed)
+    assert seen["url"] == f"https://{HOST}/s/cannabis-2018/"
