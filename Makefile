@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast test-browser bench check browser-deps clean
+.PHONY: run test test-fast test-browser bench check browser-deps nginx-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,12 @@ run: $(STAMP)
 	$(BIN)/survey-engine demo
 	$(BIN)/survey-engine run
 
-## make test: install test needs (system Chromium included) and run the whole suite
-test: $(TEST_STAMP) browser-deps
+## make test: install test needs (system Chromium and nginx included) and run the whole suite
+test: $(TEST_STAMP) browser-deps nginx-deps
 	$(BIN)/python -m pytest
 
 ## the suite without the browser tests
-test-fast: $(TEST_STAMP)
+test-fast: $(TEST_STAMP) nginx-deps
 	$(BIN)/python -m pytest -m "not browser"
 
 ## only the browser tests
@@ -38,6 +38,10 @@ test-browser: $(TEST_STAMP) browser-deps
 
 browser-deps:
 	@sh scripts/install-browser.sh
+
+## nginx (and redis-server, openssl) for the production test (tests/production)
+nginx-deps:
+	@sh scripts/install-nginx.sh
 
 check: $(STAMP)
 	$(BIN)/survey-engine instruments check

@@ -40,34 +40,36 @@ is printed, not enforced: speed is measured, never asserted).
 worst case); ``--profile`` runs respondents in-process under cProfile and
 prints where a request's time goes. Everything runs on 127.0.0.1; each phase
 stops after ``--max-seconds``.
+
+The parts shared with ``bench_faults.py`` and ``bench_wave.py`` live in
+``benchmarks/load/``: ``forms`` (reading and filling our forms), ``clients``
+(simulated respondents on threads or processes), ``servers`` (gunicorn and
+its CPU time), ``databases`` (benchmark databases, PostgreSQL's CPU time),
+``stats``; this script keeps the bare handler, the seeding, the rounds and
+the report.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import queue
 import random
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
-#: Named per process, so that two runs at once never drop each other's database.
-PG_DATABASE = f"bench_submit_{os.getpid()}"
+from benchmarks.load.clients import Failure, Tally, complete_survey, run_client_processes  # noqa: E402
+from benchmarks.load.databases import database_cpu_seconds, drop_database, make_database  # noqa: E402
+from benchmarks.load.servers import Gunicorn  # noqa: E402
+from benchmarks.load.stats import median, percentile  # noqa: E402
+
 SECRET = "bench-submit-secret-key-0123456789abcdef"
 INSTRUMENT = "cannabis-attityd"
 SCHOOLS = ["Skolan A", "Skolan B", "Skolan C"]
@@ -106,206 +108,7 @@ BARE_TABLE = {
 }
 
 
-# ============================================================ HTML forms
-
-
-@dataclass
-class Form:
-    action: str
-    method: str
-    hidden: dict[str, str] = field(default_factory=dict)
-    radios: dict[str, list[str]] = field(default_factory=dict)
-    checkboxes: dict[str, list[str]] = field(default_factory=dict)
-    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> attrs
-    selects: dict[str, list[str]] = field(default_factory=dict)
-    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, text)
-
-
-_TAG = re.compile(r"<(form|input|button|textarea|select|option)\b([^>]*)>|</(select)>", re.I)
-_ATTR = re.compile(r'([a-zA-Z_:-]+)(?:\s*=\s*"([^"]*)")?')
-
-
-def parse_forms(html: str) -> list[Form]:
-    """Every form with its fields and submit buttons. A regular-expression
-    scan of the tags (the pages are our own, well-formed templates): much
-    cheaper than a full HTML parser, so the simulated clients take little of
-    the CPU they share with the server."""
-    from html import unescape
-
-    forms: list[Form] = []
-    select: str | None = None
-    for m in _TAG.finditer(html):
-        if m.group(3):
-            select = None
-            continue
-        tag = m.group(1).lower()
-        attrs = {k.lower(): unescape(v or "") for k, v in _ATTR.findall(m.group(2))}
-        if tag == "form":
-            forms.append(Form(attrs.get("action", ""), attrs.get("method", "get").lower()))
-            continue
-        if not forms:
-            continue
-        form = forms[-1]
-        name = attrs.get("name", "")
-        if tag == "input":
-            kind = attrs.get("type", "text").lower()
-            if kind == "hidden":
-                form.hidden[name] = attrs.get("value", "")
-            elif kind == "radio":
-                form.radios.setdefault(name, []).append(attrs.get("value", "on"))
-            elif kind == "checkbox":
-                form.checkboxes.setdefault(name, []).append(attrs.get("value", "on"))
-            elif kind == "submit":
-                form.buttons.append((name, attrs.get("value", ""), ""))
-            elif name:
-                form.texts[name] = attrs | {"type": kind}
-        elif tag == "textarea" and name:
-            form.texts[name] = attrs | {"type": "textarea"}
-        elif tag == "select" and name:
-            select = name
-            form.selects[name] = []
-        elif tag == "option" and select:
-            form.selects[select].append(attrs.get("value", ""))
-        elif tag == "button" and attrs.get("type", "submit").lower() == "submit":
-            form.buttons.append((name, attrs.get("value", ""), ""))
-    return forms
-
-
-_BACK = re.compile(r"back|prev|tillbaka|föregående|previous|lang|språk", re.I)
-
-
-def forward_button(form: Form) -> tuple[str, str] | None:
-    """The submit button that moves on (next / submit), not back."""
-    candidates = [b for b in form.buttons if not _BACK.search(f"{b[0]} {b[1]} {b[2]}")]
-    if not candidates:
-        return None
-    name, value, _ = candidates[-1]
-    return name, value
-
-
-def fill(form: Form, seed: int) -> list[tuple[str, str]]:
-    """Answers for every field of a question page: random but valid, and the
-    same for the same respondent and field (a page shown again after a
-    follow-up question appeared gets the same answers)."""
-    data: list[tuple[str, str]] = list(form.hidden.items())
-
-    def rng(name: str) -> random.Random:
-        return random.Random(f"{seed}:{name}")
-
-    for name, values in form.radios.items():
-        data.append((name, rng(name).choice(values)))
-    for name, values in form.checkboxes.items():
-        data.append((name, values[0]))
-    for name, values in form.selects.items():
-        choices = [v for v in values if v]
-        if choices:
-            data.append((name, rng(name).choice(choices)))
-    for name, attrs in form.texts.items():
-        if name == "code" or name.endswith("_other"):
-            continue
-        if attrs["type"] == "number" or attrs.get("inputmode") == "numeric":
-            # The cannabis survey's only number (age at first use) is 10-20.
-            low = int(attrs.get("min") or 10)
-            high = int(attrs.get("max") or 20)
-            data.append((name, str(rng(name).randint(low, high))))
-        else:
-            data.append((name, "bench"))
-    return data
-
-
 # ============================================================ simulated respondents
-
-
-class Failure(Exception):
-    pass
-
-
-@dataclass
-class Tally:
-    save_ms: list[float] = field(default_factory=list)
-    requests: int = 0
-    completed: int = 0
-    failures: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, save_ms: list[float], requests: int, completed: bool, failure: str | None) -> None:
-        with self.lock:
-            self.save_ms.extend(save_ms)
-            self.requests += requests
-            self.completed += int(completed)
-            if failure:
-                self.failures.append(failure)
-
-
-def complete_survey(base: str, slug: str, code: str, seed: int, session: Any = None,
-                    think: float = 0.0) -> tuple[list[float], int, int]:
-    """One respondent: enter the code, answer page by page, submit.
-    Returns (page-save latencies in ms, requests sent, pages saved).
-    ``session`` defaults to a ``requests.Session``; the profiler passes the
-    app's test client behind the same interface. ``think``: mean seconds
-    spent reading and answering each page before it is sent."""
-    import requests
-
-    pace = random.Random(seed)
-
-    session = session or requests.Session()
-    sent = 0
-    saves: list[float] = []
-
-    def get(url: str):
-        nonlocal sent
-        sent += 1
-        r = session.get(url, allow_redirects=False, timeout=30)
-        if r.status_code >= 400:
-            raise Failure(f"GET {url} -> {r.status_code}")
-        return r
-
-    def post(url: str, data: list[tuple[str, str]]):
-        nonlocal sent
-        sent += 1
-        r = session.post(url, data=data, allow_redirects=False, timeout=30)
-        if r.status_code >= 400:
-            raise Failure(f"POST {url} -> {r.status_code}: {r.text[:200]!r}")
-        return r
-
-    def follow(r, url: str):
-        while r.is_redirect:
-            url = urljoin(url, r.headers["Location"])
-            r = get(url)
-        return r, url
-
-    url = f"{base}/s/{slug}/"
-    r, url = follow(get(url), url)
-    forms = [f for f in parse_forms(r.text) if "code" in f.texts]
-    if not forms:
-        raise Failure("no code form on the welcome page")
-    form = forms[0]
-    data = list(form.hidden.items()) + [("code", code)]
-    button = forward_button(form)
-    if button and button[0]:
-        data.append(button)
-    r, url = follow(post(urljoin(url, form.action) or url, data), url)
-
-    for _ in range(60):
-        page_forms = [f for f in parse_forms(r.text) if f.method == "post" and forward_button(f)]
-        if not page_forms:
-            return saves, sent, len(saves)  # no form moves on: the thank-you page
-        form = page_forms[-1]
-        data = fill(form, seed)
-        name, value = forward_button(form)
-        if name:
-            data.append((name, value))
-        target = urljoin(url, form.action) if form.action else url
-        if think:
-            time.sleep(think * pace.uniform(0.5, 1.5))
-        t0 = time.perf_counter()
-        r = post(target, data)
-        if "/p/" in target:  # a question page (the review's submit is not a page save)
-            saves.append((time.perf_counter() - t0) * 1000)
-        if not r.is_redirect:
-            raise Failure(f"page at {url} not accepted (status {r.status_code}, no redirect)")
-        r, url = follow(r, target)
-    raise Failure("more than 60 pages: the survey never ended")
 
 
 def bare_respondent(base: str, respondent: int, pages: int, requests_per_survey: int,
@@ -330,77 +133,6 @@ def bare_respondent(base: str, respondent: int, pages: int, requests_per_survey:
         if r.status_code != 200:
             raise Failure(f"bare POST -> {r.status_code}")
     return latencies, requests_per_survey
-
-
-def run_clients(jobs: list[Callable[[], tuple[list[float], int, bool]]], concurrency: int,
-                deadline: float) -> tuple[Tally, float]:
-    """Runs the jobs on ``concurrency`` threads until done or past the deadline."""
-    work: queue.Queue = queue.Queue()
-    for job in jobs:
-        work.put(job)
-    tally = Tally()
-
-    def worker() -> None:
-        while time.monotonic() < deadline:
-            try:
-                job = work.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                lat, sent, ok = job()
-                tally.add(lat, sent, ok, None)
-            except Exception as exc:  # counted and reported, never hidden
-                tally.add([], 0, False, f"{type(exc).__name__}: {exc}")
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()) + 35)
-    return tally, time.perf_counter() - t0
-
-
-def run_client_processes(jobs: list[Callable[[], tuple[list[float], int, bool]]], concurrency: int,
-                         deadline: float, processes: int) -> tuple[Tally, float, float]:
-    """Runs the jobs on ``concurrency`` threads spread over ``processes``
-    forked client processes (one process: threads in this one). Returns the
-    tally, the elapsed seconds and the CPU seconds the clients used.
-
-    Many client threads in one process queue for its GIL: a thread whose
-    response has arrived may wait for other threads' HTML parsing before it
-    can stop its clock, which would count in the server's latency. Separate
-    processes, like separate phones, do not wait for each other."""
-    if processes <= 1:
-        cpu0 = time.process_time()
-        tally, elapsed = run_clients(jobs, concurrency, deadline)
-        return tally, elapsed, time.process_time() - cpu0
-    import multiprocessing
-
-    fork = multiprocessing.get_context("fork")
-    results = fork.Queue()
-
-    def child(k: int) -> None:
-        threads = concurrency // processes + (1 if k < concurrency % processes else 0)
-        part, _ = run_clients(jobs[k::processes], threads, deadline)
-        results.put((part.save_ms, part.requests, part.completed, part.failures, time.process_time()))
-
-    children = [fork.Process(target=child, args=(k,), daemon=True) for k in range(processes)]
-    t0 = time.perf_counter()
-    for c in children:
-        c.start()
-    tally, cpu = Tally(), 0.0
-    for _ in children:
-        save_ms, requests, completed, failures, used = results.get(timeout=max(1.0, deadline - time.monotonic()) + 60)
-        tally.save_ms += save_ms
-        tally.requests += requests
-        tally.completed += completed
-        tally.failures += failures
-        cpu += used
-    elapsed = time.perf_counter() - t0
-    for c in children:
-        c.join(10)
-    return tally, elapsed, cpu
 
 
 # ============================================================ profile
@@ -472,118 +204,6 @@ def profile(respondents: int, backend: str, top: int = 35) -> None:
 # ============================================================ servers and databases
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """``gunicorn APP`` with 2 workers on 127.0.0.1:<free port>."""
-
-    def __init__(self, app: str, env: dict[str, str], workers: int, worker_class: str,
-                 threads: int, log: Path, keep_alive: int = 2) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-               "--worker-class", worker_class, "--threads", str(threads),
-               "--bind", f"127.0.0.1:{self.port}", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}",
-               "--backlog", "2048", "--timeout", "60", "--keep-alive", str(keep_alive), "--log-level", "warning", "--error-logfile", "-", app]
-        self.log = log
-        self.proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT,
-                                     stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        import requests
-
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-2000:]}")
-            try:
-                requests.get(self.url + path, timeout=10)
-                return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within {timeout} s")
-
-    def cpu_seconds(self) -> float:
-        """CPU seconds (user + system) the master and its live workers used."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in [self.proc.pid, *self._workers()]:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        return total
-
-    def _workers(self) -> list[int]:
-        try:
-            return [int(x) for x in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
-        except OSError:
-            return []
-
-    def settle(self, workers: int, timeout: float = 30) -> None:
-        """Wait until every worker has booted and the server is idle, so that
-        :meth:`cpu_seconds` from now on counts requests, not imports."""
-        end = time.monotonic() + timeout
-        last = -1.0
-        while time.monotonic() < end:
-            time.sleep(0.3)
-            now = self.cpu_seconds()
-            if len(self._workers()) >= workers and now - last < 0.005:
-                return
-            last = now
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def database_cpu_seconds() -> float:
-    """CPU seconds (user + system) of every PostgreSQL server process on this
-    machine (0 for SQLite, which runs inside the workers)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, rest = stat.read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        if head.split("(", 1)[1] in ("postgres", "postmaster"):
-            fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def make_database(backend: str, workdir: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-    pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-    host = PG_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{host.replace('postgresql://', 'postgresql+psycopg://', 1)}/{PG_DATABASE}"
-
-
-def drop_database(backend: str) -> None:
-    if backend == "postgresql":
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-
-
 def seed(database_url: str, respondents: int) -> tuple[str, list[str]]:
     """Migrate, register the instrument, create an open wave, issue codes."""
     from sqlalchemy import text
@@ -632,15 +252,6 @@ def count_stored(database_url: str, slug: str) -> dict[str, int]:
             "spent_codes": spent, "bare_rows": bare}
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 # ============================================================ one backend
 
 
@@ -669,10 +280,6 @@ def run_phase(server: Gunicorn, jobs: list[Callable[[], tuple[list[float], int, 
     tally, elapsed, client_cpu = run_client_processes(jobs, args.concurrency, time.monotonic() + args.max_seconds,
                                                       args.client_processes)
     return Phase(tally, elapsed, server.cpu_seconds() - cpu0[0], client_cpu, database_cpu_seconds() - cpu0[1])
-
-
-def median(values: list[float]) -> float:
-    return percentile(values, 0.5)
 
 
 def bench_backend(backend: str, args: argparse.Namespace) -> bool:

@@ -41,6 +41,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine, idle_ping_seconds)
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "handle_error", _server_went_away)
     _SETTINGS[engine] = (url, {**kwargs, "idle_ping_seconds": idle_ping_seconds})
     return engine
 
@@ -95,6 +97,26 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
         except Exception as error:
             # The pool discards this connection and hands out a fresh one.
             raise exc.DisconnectionError(f"pooled connection was dead: {error}") from error
+
+
+#: SQLSTATEs with which PostgreSQL ends a session: the connection is gone.
+#: 57P01 admin_shutdown (a restart, pg_terminate_backend), 57P02
+#: crash_shutdown, 57P03 cannot_connect_now; class 08 is "connection exception".
+_SESSION_ENDED = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _server_went_away(context: Any) -> None:
+    """Treat a session the server ended as a lost connection.
+
+    SQLAlchemy's psycopg dialect calls an error a disconnect only when the
+    connection already reports itself closed, which it does not yet for the
+    FATAL message of a server shutting down; then the dead connection would go
+    back to the pool and fail the next request too. Marked here, the pool
+    discards it (and every connection older than it), and the store can run
+    the call again (``surveys.store.retry``)."""
+    sqlstate = getattr(context.original_exception, "sqlstate", None) or ""
+    if sqlstate in _SESSION_ENDED or sqlstate.startswith("08"):
+        context.is_disconnect = True
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:

@@ -103,16 +103,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["store"] = Store(make_engine(app.config["DATABASE_URL"]), store_secret)
 
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    from webapp import https
 
-        # The rate limits key on the client address; behind a proxy it is
-        # in X-Forwarded-For. The address is never stored.
-        n = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
+    https.init_app(app)
+
+    from webapp import health, limits
 
     csrf.init_app(app)
+    limits.configure(app, limiter)
     limiter.init_app(app)
+    health.init_app(app)
 
     from webapp import errors, i18n
 
@@ -180,7 +180,10 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "no-referrer"),
+    # same-origin: a form posted to this site carries its full Referer, which
+    # Flask-WTF's CSRF check demands over HTTPS; no other site ever gets one
+    # (see docs/production.md).
+    ("Referrer-Policy", "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
 #: Answers on a shared classroom device must not come back from a cache.

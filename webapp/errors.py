@@ -31,6 +31,10 @@ MESSAGES: dict[int, tuple[Any, Any]] = {
         _l("Too many attempts"),
         _l("You have tried too many times. Wait a minute and try again."),
     ),
+    503: (
+        _l("The service is busy"),
+        _l("The service is busy right now. Your earlier answers are kept. Wait a moment and try again."),
+    ),
     500: (
         _l("Something went wrong"),
         _l("An error occurred on our side. Your earlier answers are saved; try again in a moment."),
@@ -40,6 +44,11 @@ CSRF_MESSAGE = (
     _l("The form has expired"),
     _l("The form was missing its security token or the token had expired. Go back, reload the page and try again. Nothing you saved earlier has been lost."),
 )
+
+
+#: Seconds a client is asked to wait (``Retry-After``) when the database is
+#: unreachable: a PostgreSQL restart or fail-over takes a few seconds.
+RETRY_AFTER_SECONDS = 5
 
 
 def render_error(status: int, title: Any = None, message: Any = None) -> tuple[str, int]:
@@ -72,10 +81,30 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 def _unexpected(error: Exception) -> tuple[str, int]:
     if isinstance(error, HTTPException):
         return _http_error(error)
+    from surveys.store.retry import is_unavailable
+
+    if is_unavailable(error):
+        return _service_unavailable(error)
     if current_app.testing:
         raise error  # let the test see the traceback
     log.exception("unhandled error", exc_info=error)
     return render_error(500)
+
+
+def _service_unavailable(error: Exception) -> Any:
+    log.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+    if request.path.startswith(API_PREFIX):
+        body, status = jsonify({"error": "service unavailable, try again"}), 503
+    else:
+        title, message = MESSAGES[503]
+        # A page that was being read can simply be asked for again; after a
+        # form was sent, the respondent goes back (the browser keeps the form).
+        again = (request.script_root + request.full_path).rstrip("?") if request.method == "GET" else None
+        body = render_template("errors/busy.html", status=503, title=title, message=message, again=again)
+        status = 503
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""``survey-engine db upgrade|downgrade|current``: the schema's only path."""
+"""``survey-engine db upgrade|downgrade|current``: the schema's only path;
+``db backup FILE`` and ``db restore FILE [--force]`` (see :mod:`surveys.backup`)."""
 from __future__ import annotations
 
 import click
@@ -70,3 +71,32 @@ def current_cmd(url: str | None) -> None:
         _fail(exc)
     state = "up to date" if now == newest else f"head is {newest}"
     click.echo(f"{now or 'base (empty)'} ({state})")
+
+
+@command.command("backup")
+@url_option
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup_cmd(url: str | None, file: str) -> None:
+    """Write a backup of the database to FILE (SQLite file or pg_dump archive; FILE must not exist)."""
+    from surveys import backup
+
+    try:
+        done = backup.backup(url, file)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup of {done.tables} tables ({done.rows} rows) written to {done.path}")
+
+
+@command.command("restore")
+@url_option
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the content of a database that is not empty.")
+def restore_cmd(url: str | None, file: str, force: bool) -> None:
+    """Restore the backup in FILE into the database (refused if it is not empty, unless --force)."""
+    from surveys import backup
+
+    try:
+        done = backup.restore(url, file, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {done.tables} tables ({done.rows} rows) from {done.path}")

@@ -87,6 +87,10 @@ def _gunicorn(host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             # gunicorn's access log would write client addresses; keep it off.
             self.cfg.set("accesslog", None)
+            # gunicorn's control socket sits at one path per user
+            # (~/.gunicorn/gunicorn.ctl): a second instance on the same host
+            # would take it over. Instances are managed by signals and pids.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from webapp import create_app

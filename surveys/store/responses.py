@@ -24,6 +24,7 @@ from surveys.store.errors import (
 )
 from surveys.store.groups import tag_code
 from surveys.store.records import AnswerValue, ResponseHandle, ResponseState, SurveyInfo
+from surveys.store.retry import retried
 from surveys.store.statements import (
     ANSWERS,
     CLAIM_CODE,
@@ -68,8 +69,7 @@ class ResponsesMixin(WavesMixin):
         read it with :meth:`survey`, if it has (spares that read).
         """
         if survey is None:
-            with self._quick_read() as conn:
-                survey = self._get_survey(conn, slug)
+            survey = self.survey(slug)
         elif survey.slug != slug:
             raise ValueError(f"the survey given is '{survey.slug}', not '{slug}'")
         if not survey.is_open:
@@ -90,6 +90,7 @@ class ResponsesMixin(WavesMixin):
 
     _response_columns = RESPONSE_COLUMNS
 
+    @retried
     def _begin_with_code(self, survey: SurveyInfo, code: str | None) -> ResponseHandle:
         hashed = codelib.code_hash(self._key, code or "")
         if hashed is None:
@@ -184,6 +185,7 @@ class ResponsesMixin(WavesMixin):
                 answered.append((item.id, code))
         return answered
 
+    @retried
     def response(self, response_id: str) -> ResponseHandle:
         """The current state of a response."""
         with self._quick_read() as conn:
@@ -196,6 +198,7 @@ class ResponsesMixin(WavesMixin):
             raise UnknownResponse(f"no response '{response_id}'")
         return self._handle(row, row.slug)
 
+    @retried
     def answers(self, response_id: str) -> dict[str, AnswerValue]:
         """The saved answers: item id -> code (single, number), text, or list
         of codes (multi, in the order chosen)."""
@@ -206,6 +209,7 @@ class ResponsesMixin(WavesMixin):
             raise UnknownResponse(f"no response '{response_id}'")
         return _collect(rows)
 
+    @retried
     def response_state(self, response_id: str) -> ResponseState:
         """The response, its survey (fresh: a survey closed a moment ago is
         seen closed) and its saved answers, in one query (the response row
@@ -225,6 +229,7 @@ class ResponsesMixin(WavesMixin):
         )
         return ResponseState(handle, survey, _collect(rows))
 
+    @retried
     def save_page(
         self, response_id: str, page_id: str, values: Mapping[str, Any], state: ResponseState | None = None
     ) -> None:
@@ -320,6 +325,7 @@ class ResponsesMixin(WavesMixin):
             rows.extend(answer_rows(rid, field_id, item, values[field_id], presets, instrument))
         return [f for f in fields if f not in locked], rows
 
+    @retried
     def submit(self, response_id: str) -> bool:
         """Submit a response; True only for the call that submitted it.
 

@@ -13,6 +13,7 @@ from surveys.store.dates import today
 from surveys.store.errors import InvalidSurvey, SurveyExists, UnknownSurvey
 from surveys.store.instruments import InstrumentsMixin
 from surveys.store.records import SurveyInfo
+from surveys.store.retry import retried
 from surveys.store.statements import SURVEY_BY_SLUG, SURVEY_COLUMNS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -113,6 +114,7 @@ class WavesMixin(InstrumentsMixin):
             clean[str(group)] = values
         return clean
 
+    @retried
     def survey(self, slug: str) -> SurveyInfo:
         """One survey; raises :class:`UnknownSurvey`."""
         with self._quick_read() as conn:
