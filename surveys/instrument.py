@@ -154,6 +154,9 @@ class Item:
     multiline: bool = False
     #: True where the wording is reconstructed (the seed gives no item text).
     reconstructed: bool = False
+    #: ``number`` items: the message shown for an answer outside min..max
+    #: (an XLSForm's constraint_message); the engine's own wording otherwise.
+    constraint_message: Text | None = None
     #: 1-based line in the YAML file where the item is declared.
     line: int = 0
 

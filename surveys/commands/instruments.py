@@ -1,4 +1,8 @@
-"""``survey-engine instruments check|show``: validate and describe instrument files."""
+"""``survey-engine instruments check|show|import-xlsform|export-xlsform``:
+validate, describe, and move instruments to and from XLSForm spreadsheets.
+
+Exit codes: 0 done, 1 refused input (every problem printed as one line,
+nothing written), 2 wrong usage."""
 from __future__ import annotations
 
 import dataclasses
@@ -38,9 +42,12 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-@click.group("instruments")
+EXIT_CODES = "Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage."
+
+
+@click.group("instruments", epilog=EXIT_CODES)
 def command() -> None:
-    """Check and show instrument files."""
+    """Check, show, import and export instruments (YAML and XLSForm)."""
 
 
 @command.command("check")
@@ -166,3 +173,71 @@ def show(ident: str, as_json: bool, lang: str) -> None:
         click.echo(json.dumps(_plain(inst), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(_summary(inst, lang)))
+
+
+@command.command("import-xlsform", epilog=EXIT_CODES)
+@click.argument("file", metavar="FILE.xlsx")
+@click.option("--id", "instrument_id", default=None, help="Instrument id (default: the form_id setting).")
+@click.option("--out", default=None, metavar="PATH",
+              help="Where to write the YAML (default: instruments/ID.yaml).")
+@click.option("--force", is_flag=True, help="Replace an existing file at PATH.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+def import_xlsform_cmd(file: str, instrument_id: str | None, out: str | None, force: bool, quiet: bool) -> None:
+    """Read an XLSForm (survey, choices, settings, scoring sheets) into an instrument file.
+
+    Every problem is one line FILE:SHEET:ROW:COLUMN: message; then nothing is written."""
+    from surveys.xlsform import XLSFormError, import_xlsform
+
+    try:
+        result = import_xlsform(file, instrument_id)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); nothing was written", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        if not quiet:
+            click.echo(str(note), err=True)
+    inst = result.instrument
+    target = Path(out) if out else Path("instruments") / f"{inst.id}.yaml"
+    if target.is_dir():
+        target = target / f"{inst.id}.yaml"
+    if target.exists() and not force and target.read_text(encoding="utf-8") != result.yaml_text:
+        click.echo(f"{target}: exists; give --force to replace it, or another --out", err=True)
+        sys.exit(1)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{target}: cannot write: {exc.strerror}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"wrote {target} ({inst.id} {inst.version}, {len(inst.pages)} pages, {len(inst.items)} items, "
+                   f"sha256 {inst.sha256[:12]})")
+
+
+@command.command("export-xlsform", epilog=EXIT_CODES)
+@click.argument("ident", metavar="ID|FILE")
+@click.option("--out", required=True, metavar="FILE.xlsx", help="The workbook to write.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+def export_xlsform_cmd(ident: str, out: str, quiet: bool) -> None:
+    """Write instrument ID (or an instrument file) as an XLSForm workbook."""
+    from surveys.loader import parse_document
+    from surveys.xlsform import export_xlsform
+
+    if not out.lower().endswith(".xlsx"):
+        raise click.UsageError("--out must name an .xlsx file")
+    try:
+        inst = _find(ident)
+        doc, _ = parse_document(Path(inst.path).read_text(encoding="utf-8"), inst.path)
+    except InstrumentError as exc:
+        for err in exc.errors:
+            click.echo(str(err), err=True)
+        sys.exit(1)
+    try:
+        Path(out).write_bytes(export_xlsform(doc))
+    except OSError as exc:
+        click.echo(f"{out}: cannot write: {exc.strerror}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"wrote {out} ({inst.id} {inst.version}, sha256 {inst.sha256[:12]})")

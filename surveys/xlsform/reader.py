@@ -1,0 +1,634 @@
+"""An XLSForm workbook (``survey``, ``choices``, ``settings`` and our own
+``scoring`` sheet) as an instrument document, with the cell of every field.
+
+The document is the parsed form of an instrument YAML file; it is checked by
+the same schema and meaning checks as a YAML file, and each problem is
+reported at the cell it came from (``FILE:SHEET:ROW:COLUMN: message``).
+Supported survey types: ``text``, ``integer``, ``select_one L``,
+``select_multiple L`` (each optionally ``or_other``), ``note`` (the page's
+introduction) and ``begin group`` / ``end group`` (one page). The mapping
+is described in ``instruments/README.md``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from surveys.xlsform import expressions as ex
+from surveys.xlsform.languages import TRANSLATED, LanguageError, language_code, split_column
+from surveys.xlsform.scoring_sheet import read_scoring
+from surveys.xlsform.sheets import Problem, Row, Sheet
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+SUPPORTED_TYPES = ("text, integer, select_one LIST, select_multiple LIST (each may end in or_other), "
+                   "note, begin group, end group")
+SURVEY_COLUMNS = {"type", "name", "required", "relevant", "constraint", "appearance", "group",
+                  "options_from", "reconstructed", "page_id", "max_length"}
+CHOICE_COLUMNS = {"list_name", "name", "other"}
+SETTINGS_COLUMNS = {"form_title", "form_id", "version", "default_language"}
+GROUPS = ("school", "grade", "gender", "area", "age_band")
+#: Bounds of an integer question whose constraint gives none.
+DEFAULT_MIN, DEFAULT_MAX = 0, 999_999
+OTHER_CODE = 99
+OTHER_LABEL = {"sv": "Annat", "en": "Other", "ar": "أخرى"}
+OTHER_TEXT = {"sv": "Ange annat", "en": "Please specify", "ar": "يرجى التحديد"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    sheet: str
+    row: int | None
+    column: str
+
+
+@dataclass
+class Context:
+    """What the sheet readers share: the file name, problems, notes, origins."""
+
+    file: str
+    default_language: str = "sv"
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    #: field path in the document -> the cell it came from
+    origins: dict[tuple, Cell] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+
+    def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file, sheet, row, column, message))
+
+    def note(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.notes.append(Problem(self.file, sheet, row, column, message))
+
+    def at(self, path: tuple, sheet: str, row: int | None, column: str) -> None:
+        self.origins[path] = Cell(sheet, row, column)
+
+    def lang(self, sheet: Sheet, header: str, lang: str | None, row: int = 1) -> str | None:
+        """The language code of a translated column (None after reporting a problem)."""
+        if lang is None:
+            code = self.default_language
+        else:
+            try:
+                code = language_code(lang)
+            except LanguageError as exc:
+                self.error(sheet.name, 1, header, str(exc))
+                return None
+            if code == self.default_language and sheet.header(split_column(header)[0]) in sheet.columns:
+                pass  # label and label::Svenska (sv) together: the language column wins per cell
+        if code not in self.languages:
+            self.languages.append(code)
+        return code
+
+    def texts(self, sheet: Sheet, row: Row, base: str) -> dict[str, str] | None:
+        """The translations of ``base`` (label, hint...) in ``row``."""
+        out: dict[str, str] = {}
+        for key, value in row.cells.items():
+            b, lang = split_column(key)
+            if b != base:
+                continue
+            code = self.lang(sheet, sheet.header(key), lang)
+            text = _text(value)
+            if code and text:
+                out[code] = text
+        return out or None
+
+
+def _text(value: Any) -> str:
+    from surveys.xlsform.sheets import cell_text
+
+    return cell_text(value)
+
+
+def translated_columns(sheet: Sheet) -> set[str]:
+    return {h.lower() for h in sheet.columns if split_column(h)[0] in TRANSLATED}
+
+
+# -- settings ---------------------------------------------------------------------------
+
+def read_settings(ctx: Context, sheet: Sheet | None) -> dict[str, Any]:
+    if sheet is None or not sheet.rows:
+        return {}
+    row = sheet.rows[0]
+    for key in row.cells:
+        if key not in SETTINGS_COLUMNS and split_column(key)[0] != "form_title":
+            ctx.error(sheet.name, row.number, sheet.header(key),
+                      f"the setting '{sheet.header(key)}' is not supported; supported: "
+                      f"{', '.join(sorted(SETTINGS_COLUMNS))} (delete the column)")
+    if row.text("default_language"):
+        try:
+            ctx.default_language = language_code(row.text("default_language"))
+        except LanguageError as exc:
+            ctx.error(sheet.name, row.number, sheet.header("default_language"), str(exc))
+    return {"row": row.number, "form_id": row.text("form_id"), "version": row.text("version"),
+            "form_title": row.text("form_title"), "sheet": sheet.name}
+
+
+# -- choices ---------------------------------------------------------------------------
+
+@dataclass
+class ChoiceList:
+    name: str
+    row: int
+    options: list[dict[str, Any]] = field(default_factory=list)
+    #: choice name -> code
+    codes: dict[str, int] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+
+
+def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
+    lists: dict[str, ChoiceList] = {}
+    if sheet is None:
+        return lists
+    _unknown_columns(ctx, sheet, CHOICE_COLUMNS)
+    raw: dict[str, list[tuple[Row, str]]] = {}
+    for row in sheet.rows:
+        lname = row.text("list_name")
+        name = row.text("name")
+        if not lname:
+            ctx.error(sheet.name, row.number, sheet.header("list_name"), "the list name is empty")
+            continue
+        if not name:
+            ctx.error(sheet.name, row.number, sheet.header("name"),
+                      f"the choice has no name (list '{lname}'): give each choice a name such as 1, 2, 3")
+            continue
+        if lname not in lists:
+            lists[lname] = ChoiceList(lname, row.number)
+            raw[lname] = []
+        if any(n == name for _, n in raw[lname]):
+            ctx.error(sheet.name, row.number, sheet.header("name"),
+                      f"the choice name '{name}' appears twice in list '{lname}'")
+            continue
+        raw[lname].append((row, name))
+    for lname, entries in raw.items():
+        cl = lists[lname]
+        numeric = all(re.fullmatch(r"-?\d+", n) for _, n in entries)
+        if not numeric:
+            mapping = ", ".join(f"{n}={i}" for i, (_, n) in enumerate(entries, start=1))
+            ctx.note(sheet.name, entries[0][0].number, sheet.header("name"),
+                     f"note: the choices of list '{lname}' are not whole numbers; they are coded 1..n "
+                     f"in list order ({mapping})")
+        for i, (row, name) in enumerate(entries, start=1):
+            code = int(name) if numeric else i
+            cl.codes[name] = code
+            cl.rows.append(row.number)
+            option: dict[str, Any] = {"code": code, "label": ctx.texts(sheet, row, "label") or {}}
+            if not option["label"]:
+                ctx.error(sheet.name, row.number, "label", f"choice '{name}' of list '{lname}' has no label")
+            other = row.text("other")
+            if other:
+                flag = _bool(other)
+                if flag is None:
+                    ctx.error(sheet.name, row.number, sheet.header("other"), "write yes or no")
+                else:
+                    option["other"] = flag
+            cl.options.append(option)
+    return lists
+
+
+def _bool(text: str) -> bool | None:
+    t = text.strip().lower()
+    if t in ("yes", "true", "true()", "1", "ja"):
+        return True
+    if t in ("no", "false", "false()", "0", "nej"):
+        return False
+    return None
+
+
+def _unknown_columns(ctx: Context, sheet: Sheet, known: set[str]) -> None:
+    """One problem per unsupported column that holds anything."""
+    used: dict[str, int] = {}
+    for row in sheet.rows:
+        for key in row.cells:
+            if key not in known and split_column(key)[0] not in TRANSLATED and key not in used:
+                used[key] = row.number
+    for key, number in used.items():
+        ctx.error(sheet.name, number, sheet.header(key),
+                  f"the column '{sheet.header(key)}' is not supported; clear it or delete the column")
+
+
+# -- survey -------------------------------------------------------------------------------
+
+@dataclass
+class _Page:
+    doc: dict[str, Any]
+    row: int
+    implicit: bool = False
+    notes: list[Row] = field(default_factory=list)
+
+
+class SurveyReader:
+    """Turns the ``survey`` sheet into pages and items."""
+
+    def __init__(self, ctx: Context, sheet: Sheet, lists: dict[str, ChoiceList],
+                 response_scales: dict[str, Any]) -> None:
+        self.ctx, self.sheet, self.lists = ctx, sheet, lists
+        self.scales = response_scales
+        self.pages: list[_Page] = []
+        self.page: _Page | None = None
+        self.depth = 0
+        self.questions: dict[str, ex.QuestionInfo] = {}
+        self.names: dict[str, int] = {}
+        self.pending_notes: list[Row] = []
+        self.used_lists: set[str] = set()
+        self.description: dict[str, str] | None = None
+
+    def err(self, row: Row, column: str, message: str) -> None:
+        self.ctx.error(self.sheet.name, row.number, self.sheet.header(column), message)
+
+    def run(self) -> list[dict[str, Any]]:
+        _unknown_columns(self.ctx, self.sheet, SURVEY_COLUMNS)
+        for row in self.sheet.rows:
+            self.row(row)
+        if self.depth > 0 and self.page is not None:
+            self.ctx.error(self.sheet.name, self.page.row, self.sheet.header("type"),
+                           "this group is never ended: add a row 'end group'")
+        self.close_page()
+        if self.pending_notes:
+            row = self.pending_notes[0]
+            self.err(row, "type", "a note after the last question has no page to introduce; "
+                                  "move it into a group before a question")
+        return [p.doc for p in self.pages]
+
+    # pages
+    def open_page(self, row: Row, implicit: bool) -> None:
+        p = len(self.pages)
+        if implicit:
+            doc: dict[str, Any] = {"id": f"page_{p + 1}", "title": None, "items": []}
+        else:
+            name = row.text("name")
+            pid = row.text("page_id") or name
+            if not NAME_RE.match(pid or ""):
+                self.err(row, "page_id" if row.text("page_id") else "name",
+                         f"the group name '{pid}' must be lower-case letters, digits and _, "
+                         "starting with a letter (it becomes the page id)")
+            doc = {"id": pid, "title": self.ctx.texts(self.sheet, row, "label"), "items": []}
+            self.ctx.at(("pages", p), self.sheet.name, row.number, self.sheet.header("name"))
+            self.ctx.at(("pages", p, "id"), self.sheet.name, row.number, self.sheet.header("name"))
+            self.ctx.at(("pages", p, "title"), self.sheet.name, row.number, "label")
+            if doc["title"] is None:
+                doc["title"] = {self.ctx.default_language: pid}
+                self.ctx.note(self.sheet.name, row.number, "label",
+                              f"note: group '{pid}' has no label; its name is used as the page title")
+            if row.text("relevant"):
+                cond = self.condition(row)
+                if cond is not None:
+                    doc["show_if"] = cond
+                    self.ctx.at(("pages", p, "show_if"), self.sheet.name, row.number,
+                                self.sheet.header("relevant"))
+        self.page = _Page(doc, row.number, implicit, list(self.pending_notes))
+        self.pending_notes = []
+        self.pages.append(self.page)
+
+    def close_page(self) -> None:
+        page = self.page
+        self.page = None
+        if page is None:
+            return
+        p = len(self.pages) - 1
+        if page.notes:
+            intro: dict[str, list[str]] = {}
+            for note in page.notes:
+                for lang, text in (self.ctx.texts(self.sheet, note, "label") or {}).items():
+                    intro.setdefault(lang, []).append(text)
+            if intro:
+                page.doc["intro"] = {lang: "\n\n".join(parts) for lang, parts in intro.items()}
+                self.ctx.at(("pages", p, "intro"), self.sheet.name, page.notes[0].number, "label")
+        if not page.doc["items"]:
+            if not page.implicit and p == 0 and "intro" in page.doc and self.description is None:
+                # A group of notes before the first question: the welcome text.
+                self.description = page.doc["intro"]
+                self.ctx.at(("description",), self.sheet.name, page.notes[0].number, "label")
+                self.pages.pop()
+                return
+            if page.implicit:
+                self.pages.pop()
+                self.pending_notes = page.notes + self.pending_notes
+                return
+            self.ctx.error(self.sheet.name, page.row, self.sheet.header("type"),
+                           f"group '{page.doc['id']}' has no questions; a group is one page and needs at "
+                           "least one question (its notes become the page's introduction)")
+
+    def row(self, row: Row) -> None:
+        raw = " ".join(row.text("type").split())
+        kind = raw.lower().replace("_", " ")
+        if not raw:
+            self.err(row, "type", "the type is empty; write e.g. text, integer or select_one LIST")
+            return
+        if kind in ("begin group", "begin repeat", "end group", "end repeat"):
+            if "repeat" in kind:
+                self.err(row, "type", f"'{raw}' is not supported: a questionnaire here has no repeats; "
+                                      "ask each question once")
+                return
+            if kind == "begin group":
+                if self.depth > 0:
+                    self.err(row, "type", "groups inside groups are not supported: a group is one page; "
+                                          "end the outer group first")
+                    self.depth += 1
+                    return
+                if self.page is not None:
+                    self.close_page()
+                self.depth = 1
+                self.open_page(row, implicit=False)
+            else:
+                if self.depth == 0:
+                    self.err(row, "type", "'end group' without a 'begin group' above it")
+                    return
+                self.depth -= 1
+                if self.depth == 0:
+                    self.close_page()
+            return
+        if kind == "note":
+            if row.text("relevant"):
+                self.err(row, "relevant", "a note cannot have its own condition: notes become the page's "
+                                          "introduction; put the condition on the group instead")
+            (self.page.notes if self.page is not None else self.pending_notes).append(row)
+            return
+        if self.page is None:
+            self.open_page(row, implicit=True)
+        self.question(row, raw)
+
+    # questions
+    def question(self, row: Row, raw: str) -> None:
+        words = _canonical_type(raw).split()
+        base = words[0].lower()
+        name = row.text("name")
+        if not name:
+            self.err(row, "name", "the question has no name; give it a short id such as q1")
+            return
+        if not NAME_RE.match(name):
+            self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
+                                  "starting with a letter (e.g. q1)")
+            return
+        if name in self.names:
+            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique")
+            return
+        self.names[name] = row.number
+        assert self.page is not None
+        p = len(self.pages) - 1
+        i = len(self.page.doc["items"])
+        path = ("pages", p, "items", i)
+        item: dict[str, Any] = {"id": name}
+        self.ctx.at(path, self.sheet.name, row.number, self.sheet.header("name"))
+        or_other = False
+        if base in ("select_one", "select_multiple", "select"):
+            if base == "select" and len(words) > 1 and words[1].lower() in ("one", "multiple"):
+                base = f"select_{words[1].lower()}"
+                words = [base] + words[2:]
+            if base == "select":
+                self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}")
+                return
+            rest = words[1:]
+            if rest and rest[-1].lower() == "or_other":
+                or_other = True
+                rest = rest[:-1]
+            if len(rest) != 1:
+                self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet")
+                return
+            item["kind"] = "single" if base == "select_one" else "multi"
+            lname = rest[0]
+        elif base in ("text", "integer", "int") and len(words) == 1:
+            item["kind"] = "text" if base == "text" else "number"
+            lname = None
+        elif base == "decimal":
+            self.err(row, "type", "'decimal' is not supported yet: answers are stored as whole numbers; "
+                                  "use integer (e.g. centimetres instead of metres)")
+            return
+        else:
+            self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}")
+            return
+        self.ctx.at(path + ("kind",), self.sheet.name, row.number, self.sheet.header("type"))
+        text = self.ctx.texts(self.sheet, row, "label")
+        if not text:
+            self.err(row, "label", f"question '{name}' has no label (its text)")
+            text = {}
+        item["text"] = text
+        self.ctx.at(path + ("text",), self.sheet.name, row.number, "label")
+        help_ = self.ctx.texts(self.sheet, row, "hint")
+        if help_:
+            item["help"] = help_
+            self.ctx.at(path + ("help",), self.sheet.name, row.number, "hint")
+        for column, key in (("required", "required"), ("reconstructed", "reconstructed")):
+            if row.text(column):
+                flag = _bool(row.text(column))
+                if flag is None:
+                    self.err(row, column, f"'{row.text(column)}' is not yes or no")
+                else:
+                    item[key] = flag
+        if row.text("group"):
+            group = row.text("group")
+            if group not in GROUPS:
+                self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}")
+            else:
+                item["group"] = group
+                self.ctx.at(path + ("group",), self.sheet.name, row.number, self.sheet.header("group"))
+        preset = False
+        if row.text("options_from"):
+            value = row.text("options_from")
+            if value not in ("scale", "preset"):
+                self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale")
+            else:
+                item["options_from"] = value
+                preset = value == "preset"
+        codes: dict[str, int] = {}
+        if lname is not None:
+            if lname not in self.lists:
+                self.err(row, "type", f"there is no list '{lname}' on the choices sheet")
+                return
+            self.used_lists.add(lname)
+            if not preset:
+                codes = dict(self.lists[lname].codes)
+                sid = lname
+                if or_other:
+                    sid, other_code = self.other_scale(lname, item["kind"])
+                    codes["other"] = other_code
+                item["scale"] = sid
+                self.ctx.at(path + ("scale",), self.sheet.name, row.number, self.sheet.header("type"))
+        elif or_other:
+            self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other")
+        self.constraint(row, item, path)
+        if row.text("appearance"):
+            if row.text("appearance").lower() == "multiline" and item["kind"] == "text":
+                item["multiline"] = True
+        if row.text("relevant"):
+            cond = self.condition(row)
+            if cond is not None:
+                item["show_if"] = cond
+                self.ctx.at(path + ("show_if",), self.sheet.name, row.number, self.sheet.header("relevant"))
+        order = ("id", "kind", "scale", "group", "options_from", "required", "min", "max", "max_length",
+                 "multiline", "reconstructed", "show_if", "text", "help", "constraint_message")
+        self.page.doc["items"].append({k: item[k] for k in order if k in item})
+        self.questions[name] = ex.QuestionInfo(item["kind"], codes, item.get("min"), item.get("max"))
+        if or_other:
+            self.add_other_text(row, name, codes["other"])
+
+    def other_scale(self, lname: str, kind: str) -> tuple[str, int]:
+        """A response scale ``<list>_or_other`` (``<list>_multi_or_other`` for
+        select_multiple, whose "other" option opens a text field): the list
+        plus an "other" option."""
+        sid = f"{lname}_or_other" if kind == "single" else f"{lname}_multi_or_other"
+        used = [o["code"] for o in self.lists[lname].options]
+        code = OTHER_CODE if OTHER_CODE not in used and max(used, default=0) < OTHER_CODE else max(used) + 1
+        if sid not in self.scales:
+            label = {k: v for k, v in OTHER_LABEL.items() if k == "sv" or k in self.ctx.languages}
+            option: dict[str, Any] = {"code": code, "label": label}
+            if kind == "multi":
+                option["other"] = True
+            self.scales[sid] = {"options": [dict(o) for o in self.lists[lname].options] + [option]}
+        return sid, code
+
+    def add_other_text(self, row: Row, name: str, code: int) -> None:
+        other = f"{name}_other"
+        if other in self.names:
+            self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used")
+            return
+        self.names[other] = row.number
+        text = {k: v for k, v in OTHER_TEXT.items() if k == "sv" or k in self.ctx.languages}
+        assert self.page is not None
+        self.page.doc["items"].append({"id": other, "kind": "text", "show_if": {"item": name, "in": [code]},
+                                       "text": text})
+        self.questions[other] = ex.QuestionInfo("text", {})
+
+    def constraint(self, row: Row, item: dict[str, Any], path: tuple) -> None:
+        text = row.text("constraint")
+        message = self.ctx.texts(self.sheet, row, "constraint_message")
+        kind = item["kind"]
+        if text:
+            try:
+                node = ex.parse(text)
+                if kind == "number":
+                    lo, hi = ex.number_bounds(node)
+                    if lo is not None:
+                        item["min"] = lo
+                    if hi is not None:
+                        item["max"] = hi
+                elif kind == "text":
+                    item["max_length"] = ex.text_max_length(node)
+                else:
+                    raise ex.ExpressionError("only integer and text questions take a constraint here")
+            except ex.ExpressionError as exc:
+                self.err(row, "constraint", f"{exc}")
+                return
+            self.ctx.at(path + ("min",), self.sheet.name, row.number, self.sheet.header("constraint"))
+            self.ctx.at(path + ("max",), self.sheet.name, row.number, self.sheet.header("constraint"))
+            self.ctx.at(path + ("max_length",), self.sheet.name, row.number, self.sheet.header("constraint"))
+        if kind == "number" and ("min" not in item or "max" not in item):
+            item.setdefault("min", DEFAULT_MIN)
+            item.setdefault("max", DEFAULT_MAX)
+            self.ctx.note(self.sheet.name, row.number, self.sheet.header("constraint"),
+                          f"note: integer '{item['id']}' has no upper or lower bound; "
+                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)")
+        if message:
+            if kind == "number":
+                item["constraint_message"] = message
+                self.ctx.at(path + ("constraint_message",), self.sheet.name, row.number, "constraint_message")
+            else:
+                self.err(row, "constraint_message", "only an integer question takes a constraint message here "
+                                                    "(the engine words the other messages itself)")
+
+    def condition(self, row: Row) -> dict[str, Any] | None:
+        try:
+            return ex.to_condition(ex.parse(row.text("relevant")), self.questions)
+        except ex.ExpressionError as exc:
+            self.err(row, "relevant", str(exc))
+            return None
+
+
+# -- the whole workbook ----------------------------------------------------------------------
+
+def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | None,
+                   stem: str) -> dict[str, Any] | None:
+    """The instrument document of the workbook (None when ``survey`` is missing)."""
+    survey = sheets.get("survey")
+    if survey is None:
+        ctx.error("survey", None, "", "there is no sheet named 'survey'; an XLSForm has the sheets "
+                                       "survey, choices and settings")
+        return None
+    settings = read_settings(ctx, sheets.get("settings"))
+    # Languages: the plain columns' language first, then the others in column order.
+    for sheet in (survey, sheets.get("choices"), sheets.get("scoring")):
+        if sheet is not None:
+            for header in sheet.columns:
+                base, lang = split_column(header)
+                if base in TRANSLATED:
+                    ctx.lang(sheet, header, lang)
+    if ctx.default_language in ctx.languages:  # the plain columns' language first
+        ctx.languages.remove(ctx.default_language)
+        ctx.languages.insert(0, ctx.default_language)
+    lists = read_choices(ctx, sheets.get("choices"))
+    response_scales: dict[str, Any] = {}
+    for lname, cl in lists.items():
+        if NAME_RE.match(lname):
+            response_scales[lname] = {"options": cl.options}
+            ctx.at(("response_scales", lname), "choices", cl.row, "list_name")
+            for k, number in enumerate(cl.rows):
+                ctx.at(("response_scales", lname, "options", k), "choices", number, "name")
+                ctx.at(("response_scales", lname, "options", k, "label"), "choices", number, "label")
+        else:
+            ctx.error("choices", cl.row, "list_name", f"the list name '{lname}' must be lower-case letters, "
+                                                      "digits and _, starting with a letter")
+    if "sv" not in ctx.languages:
+        ctx.error(survey.name, 1, "label", "the form has no Swedish texts: add label::Svenska (sv) columns, "
+                                           "or set default_language to Svenska (sv) in the settings sheet "
+                                           "when the plain label column is in Swedish")
+    reader = SurveyReader(ctx, survey, lists, response_scales)
+    pages = reader.run()
+    scoring = read_scoring(ctx, sheets.get("scoring"), response_scales)
+    preset_only = {lname for lname in lists if lname.startswith("preset_") and lname not in
+                   {i.get("scale") for p in pages for i in p["items"]}}
+    for lname in preset_only:
+        response_scales.pop(lname, None)
+    # identity
+    ident = instrument_id or settings.get("form_id") or _id_from(stem)
+    if not instrument_id and not ID_RE.match(ident or "") and ID_RE.match(_id_from(ident)):
+        ctx.note("settings", settings.get("row"), "form_id",
+                 f"note: the form id '{ident}' is used as '{_id_from(ident)}' (lower-case letters, digits and -)")
+        ident = _id_from(ident)
+    if not ID_RE.match(ident or ""):
+        where = ("settings", settings.get("row"), "form_id") if settings.get("form_id") and not instrument_id \
+            else ("", None, "")
+        ctx.error(where[0], where[1], where[2], f"'{ident}' is not a valid instrument id (lower-case letters, "
+                                               "digits and -, starting with a letter); give one with --id")
+    version = scoring["settings"].pop("version", None) or settings.get("version")
+    if not version:
+        version = "1"
+        ctx.note("settings", settings.get("row"), "version", "note: no version in the settings sheet; "
+                                                              "version \"1\" is used")
+    title = scoring["settings"].pop("title", None)
+    if title is None:
+        if settings.get("form_title"):
+            title = {ctx.default_language: settings["form_title"]}
+        else:
+            title = {ctx.default_language: ident or stem}
+    for page in pages:
+        if page["title"] is None:
+            page["title"] = dict(title)
+    for sid, extra in scoring["response_scales"].items():
+        if sid in response_scales:
+            response_scales[sid] = {**extra, **response_scales[sid]}
+    languages = scoring["settings"].pop("languages", None) or list(ctx.languages)
+    doc: dict[str, Any] = {"id": ident, "version": str(version), "title": title}
+    if "description" in scoring["settings"]:
+        doc["description"] = scoring["settings"].pop("description")
+    elif reader.description is not None:
+        doc["description"] = reader.description
+    doc["languages"] = languages
+    doc.update(scoring["settings"])
+    doc["response_scales"] = response_scales
+    doc["pages"] = pages
+    for key in ("scales", "shares", "indices"):
+        if scoring[key]:
+            doc[key] = scoring[key]
+    return doc
+
+
+def _canonical_type(raw: str) -> str:
+    """pyxform's long spellings in their short form (``select one from L`` -> ``select_one L``)."""
+    text = re.sub(r"\s+or specify other$", " or_other", raw, flags=re.IGNORECASE)
+    text = re.sub(r"^select all that apply(?: from)?\s+", "select_multiple ", text, flags=re.IGNORECASE)
+    text = re.sub(r"^select one(?: from)?\s+", "select_one ", text, flags=re.IGNORECASE)
+    return text
+
+
+def _id_from(stem: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-")
