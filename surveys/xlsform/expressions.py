@@ -97,7 +97,8 @@ def _tokens(text: str) -> list[_Tok]:
             raise ExpressionError(f"the quote {curly} at character {text.index(curly, pos) + 1} is a typographic "
                                   "quote; write straight quotes ' (Excel's autocorrect makes them curly)")
         if not m or m.end() == pos:
-            raise ExpressionError(f"cannot read '{text[pos:].strip()[:20]}' at character {pos + 1}; {SUPPORTED}")
+            at = len(text) - len(text[pos:].lstrip())
+            raise ExpressionError(f"cannot read '{text[at:at + 20]}' at character {at + 1}; {SUPPORTED}")
         kind = m.lastgroup if m.lastgroup != "refname" else "ref"
         for k in ("ref", "str", "num", "op", "punct", "dot", "word"):
             if m.group(k) is not None:
@@ -124,7 +125,8 @@ class _Parser:
             want = f"'{text}'" if text else (kind or "more")
             raise ExpressionError(f"the expression ends too early (expected {want}); {SUPPORTED}")
         if (kind and tok.kind != kind) or (text and tok.text != text):
-            want = f"'{text}'" if text else kind
+            want = f"'{text}'" if text else {"ref": "${name}", "dot": "'.'", "op": "a comparison (=, <, >=...)"}.get(
+                kind or "", kind)
             raise ExpressionError(f"expected {want} at character {tok.pos + 1}, found '{tok.text}'; {SUPPORTED}")
         self.i += 1
         return tok
@@ -201,7 +203,7 @@ class _Parser:
         if tok.kind == "num":
             return float(tok.text) if "." in tok.text else int(tok.text)
         raise ExpressionError(f"expected a value such as 'x' or 10 at character {tok.pos + 1}, "
-                              f"found '{tok.text}'")
+                              f"found '{tok.text}'; {SUPPORTED}")
 
 
 def parse(text: str) -> Node:

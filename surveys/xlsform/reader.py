@@ -54,6 +54,7 @@ class Context:
     #: field path in the document -> the cell it came from
     origins: dict[tuple, Cell] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
+    bad_languages: set[tuple[str, str]] = field(default_factory=set)
 
     def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(self.file, sheet, row, column, message))
@@ -69,10 +70,13 @@ class Context:
         if lang is None:
             code = self.default_language
         else:
+            lang = split_column(header)[1] or lang  # as written, not lower-cased
             try:
                 code = language_code(lang)
             except LanguageError as exc:
-                self.error(sheet.name, 1, header, str(exc))
+                if (sheet.name, header) not in self.bad_languages:
+                    self.bad_languages.add((sheet.name, header))
+                    self.error(sheet.name, 1, header, str(exc))
                 return None
             if code == self.default_language and sheet.header(split_column(header)[0]) in sheet.columns:
                 pass  # label and label::Svenska (sv) together: the language column wins per cell
@@ -173,7 +177,7 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             cl.codes[name] = code
             cl.rows.append(row.number)
             option: dict[str, Any] = {"code": code, "label": ctx.texts(sheet, row, "label") or {}}
-            if not option["label"]:
+            if not option["label"] and not ctx.bad_languages:
                 ctx.error(sheet.name, row.number, "label", f"choice '{name}' of list '{lname}' has no label")
             other = row.text("other")
             if other:
@@ -399,7 +403,7 @@ class SurveyReader:
             return
         self.ctx.at(path + ("kind",), self.sheet.name, row.number, self.sheet.header("type"))
         text = self.ctx.texts(self.sheet, row, "label")
-        if not text:
+        if not text and not self.ctx.bad_languages:
             self.err(row, "label", f"question '{name}' has no label (its text)")
             text = {}
         item["text"] = text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,9 @@ def read_workbook(data: bytes, file: str) -> tuple[dict[str, Sheet], list[Proble
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # e.g. "Unknown extension is not supported": not the user's concern
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         reason = "not an .xlsx workbook" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else str(exc)
         return {}, [Problem(file, "", None, "", f"cannot read the file ({reason}); save it from Excel "
@@ -103,7 +106,9 @@ def read_workbook(data: bytes, file: str) -> tuple[dict[str, Sheet], list[Proble
                 continue
             ws.reset_dimensions()
             sheet = Sheet(ws.title)
-            problems.extend(_read_sheet(ws, sheet, file))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                problems.extend(_read_sheet(ws, sheet, file))
             sheets[ws.title.strip().lower()] = sheet
     finally:
         wb.close()
