@@ -283,3 +283,16 @@ class Instrument:
 
     def response_scale(self, item: Item) -> ResponseScale | None:
         return self.response_scales.get(item.scale) if item.scale else None
+
+    def answer_options(self, item_id: str) -> tuple[tuple[int, Mapping[str, str]], ...]:
+        """What a respondent can answer to ``item_id``: (code, label texts) of
+        its options; a number item's bounds as ((min, {}), (max, {})); empty
+        for text items and wave-preset lists. Two versions whose item has the
+        same wording (``item.text``) and answer options ask the same question."""
+        item = self.item(item_id)
+        if item.kind == "number":
+            return ((item.min or 0, {}), (item.max or 0, {}))
+        scale = self.response_scale(item)
+        if scale is None:
+            return ()
+        return tuple((o.code, dict(o.label.values)) for o in scale.options)

@@ -22,6 +22,10 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "preset_duplicate": lambda p: _("The list for the group %(group)s names a value twice.", **p),
     "tag_empty": lambda p: _("The group value %(tag)s is empty.", **p),
     "open_link": lambda p: _("This wave uses an open link; it has no codes."),
+    "draft_instrument": lambda p: _("That instrument version is a draft; publish it before a wave uses it."),
+    "already_published": lambda p: _("Version %(version)s of %(instrument)s is published already.", **p),
+    "version_taken": lambda p: _("Version %(version)s of %(instrument)s is published already with other "
+                                 "content; give the new one a new version number.", **p),
 }
 
 
@@ -39,6 +43,10 @@ _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
     "earlier_unscorable": lambda p: _("The scale %(scale)s cannot be scored in the earlier wave (%(detail)s).",
                                       **p),
     "no_answers": lambda p: _("That wave has no submitted answers."),
+    "item_reworded": lambda p: _("The item %(item)s of %(scale)s was reworded between the two instrument "
+                                 "versions.", **p),
+    "item_options_changed": lambda p: _("The answer options of the item %(item)s of %(scale)s changed between "
+                                        "the two instrument versions.", **p),
 }
 
 
