@@ -116,6 +116,16 @@ class Condition:
             ids |= c.items()
         return ids
 
+    def describe(self) -> str:
+        """The condition in one line, e.g. ``use in [2, 3] and age not in [15]``."""
+        if self.all_of:
+            return " and ".join(f"({c.describe()})" if c.any_of else c.describe() for c in self.all_of)
+        if self.any_of:
+            return " or ".join(c.describe() for c in self.any_of)
+        if self.in_codes:
+            return f"{self.item} in {list(self.in_codes)}"
+        return f"{self.item} not in {list(self.not_in_codes)}"
+
     def evaluate(self, answers: Mapping[str, object]) -> bool:
         """True when the condition holds for ``answers`` (item id -> code or
         list of codes for ``multi`` items; absent or None = unanswered)."""

@@ -150,6 +150,8 @@ def _schema_messages(data: Any, lines: dict[FieldPath, int], file: str) -> list[
         base: FieldPath = tuple(err.absolute_path)
         for path, message in _explain(err, base):
             out.append(ValidationMessage(file, _line_of(lines, path), format_path(path), message))
+    # jsonschema reports each missing required field once per field: keep one line each
+    out = list(dict.fromkeys(out))
     out.sort(key=lambda m: (m.line or 0, m.path, m.message))
     return out
 
@@ -310,8 +312,8 @@ def document_problems(data: Any) -> list[tuple[FieldPath, str]]:
     """Every problem of a parsed instrument document as (field path, message):
     the schema's, or when the shape is right, the meaning checks'. For
     documents that do not come from a YAML file (e.g. an XLSForm)."""
-    shape = [(path, message) for err in _schema_validator().iter_errors(data)
-             for path, message in _explain(err, tuple(err.absolute_path))]
+    shape = list(dict.fromkeys((path, message) for err in _schema_validator().iter_errors(data)
+                               for path, message in _explain(err, tuple(err.absolute_path))))
     if shape:
         return shape
     return [(p.path, p.message) for p in validation.check(data)]
