@@ -50,7 +50,7 @@ def command() -> None:
     """Check, show, import and export instruments (YAML and XLSForm)."""
 
 
-@command.command("check")
+@command.command("check", epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 def check(paths: tuple[str, ...]) -> None:
     """Validate instrument files (default: all in instruments/); exit 1 if any is bad."""
@@ -157,7 +157,7 @@ def _cond(cond: Any) -> str:
     return f"{cond.item} not in {list(cond.not_in_codes)}"
 
 
-@command.command("show")
+@command.command("show", epilog=EXIT_CODES)
 @click.argument("ident", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the loaded model as JSON.")
 @click.option("--lang", default="sv", show_default=True, help="Language of the texts in the summary.")
