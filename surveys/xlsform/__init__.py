@@ -15,7 +15,7 @@ from typing import Any
 from surveys.instrument import Instrument
 from surveys.xlsform.sheets import Problem, XLSFormError, read_file, read_workbook
 from surveys.xlsform.writer import export_xlsform
-from surveys.xlsform.yamlout import document_yaml
+from surveys.xlsform.yamlout import document_yaml, parses_back_to
 
 __all__ = ["ImportResult", "Problem", "XLSFormError", "export_xlsform", "import_xlsform",
            "import_xlsform_bytes"]
@@ -41,7 +41,7 @@ def import_xlsform(path: str | Path, instrument_id: str | None = None) -> Import
 def import_xlsform_bytes(data: bytes, name: str, instrument_id: str | None = None,
                          stem: str | None = None) -> ImportResult:
     """Import an XLSForm given as bytes; ``name`` names it in messages."""
-    from surveys.loader import InstrumentError, document_problems, load_instrument_text
+    from surveys.loader import document_problems, instrument_from_document
     from surveys.validation import format_path
     from surveys.xlsform.reader import Context, build_document
 
@@ -63,10 +63,11 @@ def import_xlsform_bytes(data: bytes, name: str, instrument_id: str | None = Non
     if ctx.problems:
         raise XLSFormError(_unique(ctx.problems))
     text = document_yaml(doc, source=Path(name).name)
-    try:
-        instrument = load_instrument_text(text, f"{name} (imported)")
-    except InstrumentError as exc:  # the document passed the same checks: a bug of ours
-        raise XLSFormError([Problem(name, "", None, "", str(e)) for e in exc.errors]) from None
+    if not parses_back_to(text, doc):  # a bug of ours, never the user's file
+        raise XLSFormError([Problem(name, "", None, "", "internal error: the YAML written does not read back "
+                                                        "the same; please report this file")])
+    # The document passed the same checks as a file; its hash is that of the YAML written.
+    instrument = instrument_from_document(doc, f"{name} (imported)")
     return ImportResult(doc, text, instrument, ctx.notes)
 
 

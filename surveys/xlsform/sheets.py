@@ -119,7 +119,7 @@ def _read_sheet(ws: Any, sheet: Sheet, file: str) -> Iterator[Problem]:
     header: list[str] | None = None
     seen: dict[str, int] = {}
     stored = 0
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, values in _stored_rows(ws):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # empty (often formatted) rows, up to the million a sheet may declare
         stored += 1
@@ -146,6 +146,31 @@ def _read_sheet(ws: Any, sheet: Sheet, file: str) -> Iterator[Problem]:
                 cells.setdefault(_alias(name.lower()), value)
         if cells:
             sheet.rows.append(Row(sheet.name, number, cells))
+
+
+def _stored_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of the rows stored in the sheet's XML.
+
+    openpyxl's read-only ``iter_rows`` yields an empty row for every row
+    number missing between two stored rows, so one formatted row at 1048576
+    costs a million empty tuples; its parser (the same one ``iter_rows``
+    uses, openpyxl pinned) yields only the stored rows. Falls back to
+    ``iter_rows`` if that parser is not there."""
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        wb = ws.parent
+        source = ws._get_source()
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    except (ImportError, AttributeError, TypeError):
+        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+        return
+    with source:
+        for number, cells in parser.parse():
+            values = {c["column"]: c["value"] for c in cells if c["value"] is not None}
+            if values:
+                yield number, tuple(values.get(col) for col in range(1, max(values) + 1))
 
 
 #: Header spellings pyxform also accepts, as the names used here.
