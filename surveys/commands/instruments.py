@@ -16,6 +16,7 @@ import click
 
 from surveys.instrument import Instrument, Text
 from surveys.loader import InstrumentError, instrument_files, instruments_dir, load_all, load_instrument
+from surveys.xlsform import XLSFormError, import_xlsform
 
 
 def _display(path: Path) -> str:
@@ -53,7 +54,7 @@ def command() -> None:
 @command.command("check", epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 def check(paths: tuple[str, ...]) -> None:
-    """Validate instrument files (default: all in instruments/); exit 1 if any is bad."""
+    """Validate instrument files (default: all in instruments/; an .xlsx is read as an XLSForm); exit 1 if any is bad."""
     files = _expand(paths)
     if not files:
         click.echo(f"no instrument files in {_display(instruments_dir())}", err=True)
@@ -61,11 +62,16 @@ def check(paths: tuple[str, ...]) -> None:
     bad = 0
     for file in files:
         try:
-            inst = load_instrument(file)
+            inst = _load_any(file)
         except InstrumentError as exc:
             bad += 1
             for err in exc.errors:
                 click.echo(str(err), err=True)
+            continue
+        except XLSFormError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
             continue
         except Exception as exc:  # a bug of ours must still not print a traceback
             bad += 1
@@ -77,10 +83,17 @@ def check(paths: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+def _load_any(file: str) -> Instrument:
+    """The instrument in ``file``: YAML, or an XLSForm (.xlsx)."""
+    if file.lower().endswith(".xlsx"):
+        return import_xlsform(file).instrument
+    return load_instrument(file)
+
+
 def _find(ident: str) -> Instrument:
-    """The bundled instrument ``ident``, or the instrument in file ``ident``."""
-    if ident.endswith((".yaml", ".yml")) or os.sep in ident:
-        return load_instrument(ident)
+    """The bundled instrument ``ident``, or the instrument in file ``ident`` (YAML or .xlsx)."""
+    if ident.lower().endswith((".yaml", ".yml", ".xlsx")) or os.sep in ident:
+        return _load_any(ident)
     file = instruments_dir() / f"{ident}.yaml"
     if file.is_file():
         inst = load_instrument(file)
@@ -162,12 +175,16 @@ def _cond(cond: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the loaded model as JSON.")
 @click.option("--lang", default="sv", show_default=True, help="Language of the texts in the summary.")
 def show(ident: str, as_json: bool, lang: str) -> None:
-    """Describe instrument ID (or an instrument file): pages, items, scales, shares, indices."""
+    """Describe instrument ID (or an instrument file, YAML or XLSForm): pages, items, scales, shares, indices."""
     try:
         inst = _find(ident)
     except InstrumentError as exc:
         for err in exc.errors:
             click.echo(str(err), err=True)
+        sys.exit(1)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(_plain(inst), ensure_ascii=False, indent=2))
@@ -228,11 +245,19 @@ def export_xlsform_cmd(ident: str, out: str, quiet: bool) -> None:
     if not out.lower().endswith(".xlsx"):
         raise click.UsageError("--out must name an .xlsx file")
     try:
-        inst = _find(ident)
-        doc, _ = parse_document(Path(inst.path).read_text(encoding="utf-8"), inst.path)
+        if ident.lower().endswith(".xlsx"):  # an XLSForm rewritten in the exported layout
+            result = import_xlsform(ident)
+            inst, doc = result.instrument, result.document
+        else:
+            inst = _find(ident)
+            doc, _ = parse_document(Path(inst.path).read_text(encoding="utf-8"), inst.path)
     except InstrumentError as exc:
         for err in exc.errors:
             click.echo(str(err), err=True)
+        sys.exit(1)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
         sys.exit(1)
     try:
         Path(out).write_bytes(export_xlsform(doc))

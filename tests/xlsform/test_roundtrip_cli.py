@@ -93,3 +93,23 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("import-xlsform").returncode == 2
     assert "Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage." in \
         run("import-xlsform", "--help").stdout
+
+
+def test_check_and_show_read_xlsforms(tmp_path: Path) -> None:
+    from tests.xlsform.workbook import write_form
+
+    corpus = ROOT.parent / "shared" / "fixtures" / "xlsform-corpus" / "derived"
+    proc = run("check", str(corpus / "or_other.xlsx"), "instruments/trygghet.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith(f"ok {corpus / 'or_other.xlsx'} (or-other 1 sha256 ")
+    bad = write_form(tmp_path / "bad.xlsx", [["type", "name", "label"], ["text", "Q", "Fråga"]])
+    proc = run("check", str(bad))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"{bad}:survey:2:name: the name 'Q' must be lower-case letters, digits and _, starting with a letter "
+        "(e.g. q1)", "1 of 1 instrument file(s) have errors"]
+    shown = run("show", str(corpus / "or_other.xlsx"))
+    assert shown.returncode == 0 and "fav_color_other" in shown.stdout
+    again = tmp_path / "again.xlsx"
+    assert run("export-xlsform", str(corpus / "or_other.xlsx"), "--out", str(again)).returncode == 0
+    assert _shown(str(again))["sha256"] == _shown(str(corpus / "or_other.xlsx"))["sha256"]
