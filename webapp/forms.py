@@ -110,6 +110,7 @@ def _form_key(questions: Sequence[Question], lang: str) -> tuple:
             q.item.max,
             q.item.max_length,
             q.item.multiline,
+            q.item.constraint_message.get(lang) if q.item.constraint_message else None,
             q.other_field,
             tuple((o.code, o.label.get(lang)) for o in q.options),
         )
