@@ -113,6 +113,17 @@ def test_upload_problems_are_listed_line_by_line(env, logged_in) -> None:
     assert re.findall(r"<code>(.*?)</code>", r.get_data(as_text=True)) == [
         f"broken.yaml:1: {field}: required field is missing"
         for field in ("languages", "pages", "response_scales", "title")]
+    from tests.xlsform.workbook import write_form
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        named = write_form(Path(tmp) / "named.xlsx", [["type", "name", "label"], ["select_one yn", "q", "Fråga"]],
+                           [["list_name", "name", "label"], ["yn", "yes", "Ja"], ["yn", "no", "Nej"]],
+                           [["form_id", "version"], ["named", "1"]]).read_bytes()
+    r = _upload(admin, "named.xlsx", named)
+    assert r.status_code == 302
+    assert "named.xlsx:choices:2:name: note: the choices of list &#39;yn&#39; are not whole numbers; they are " \
+           "coded 1..n in list order (yes=1, no=2)" in admin.get(r.headers["Location"]).get_data(as_text=True)
     r = _upload(admin, "notes.txt", b"hello")
     assert r.status_code == 400 and "notes.txt: välj en XLSForm (.xlsx) eller en instrumentfil (.yaml)." in \
         r.get_data(as_text=True)

@@ -30,6 +30,8 @@ from webapp.forms import Question, SavedAnswers
 
 #: Largest instrument file accepted (the app's default cap is 64 KiB).
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
+#: Import notes shown after an upload (they travel in the session cookie).
+MAX_NOTES = 8
 #: Options shown in the preview for a list that each wave gives (e.g. the schools).
 PRESET_PREVIEW = 3
 
@@ -93,10 +95,12 @@ def upload_instrument() -> Any:
     upload = form.file.data
     name = PurePath(upload.filename or "upload").name
     data = upload.read()
+    notes: list[str] = []
     try:
         if name.lower().endswith(".xlsx"):
             result = import_xlsform_bytes(data, name)
             instrument, text, fmt = result.instrument, result.yaml_text, "xlsform"
+            notes = [str(n) for n in result.notes]
         elif name.lower().endswith((".yaml", ".yml")):
             text = data.decode("utf-8")
             instrument, fmt = load_instrument_text(text, name), "yaml"
@@ -114,6 +118,11 @@ def upload_instrument() -> Any:
         flash(_("This content is already published as version %(version)s.", version=info.version), "info")
     else:
         flash(_("The file is valid. Preview the pages, then publish it as a new version."), "info")
+    for note in notes[:MAX_NOTES]:  # what the import assumed (e.g. codes given to named choices)
+        flash(note, "note")
+    if len(notes) > MAX_NOTES:
+        flash(_("… and %(n)s more notes (instruments import-xlsform prints them all).", n=len(notes) - MAX_NOTES),
+              "note")
     return redirect(url_for("analyst.preview_instrument", sha256=info.sha256))
 
 
