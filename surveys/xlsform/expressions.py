@@ -35,7 +35,13 @@ _TOKEN = re.compile(r"""
 
 
 class ExpressionError(ValueError):
-    """An expression outside the supported forms; ``str()`` says what to do."""
+    """An expression outside the supported forms; ``str()`` says what to do,
+    ``key`` and ``params`` name the case for other languages."""
+
+    def __init__(self, message: str, key: str = "", **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 # -- syntax tree ------------------------------------------------------------------
@@ -95,10 +101,12 @@ def _tokens(text: str) -> list[_Tok]:
         curly = next((ch for ch in text[pos:pos + 3] if ch in "‘’“”"), None)
         if curly and (not m or m.end() == pos):
             raise ExpressionError(f"the quote {curly} at character {text.index(curly, pos) + 1} is a typographic "
-                                  "quote; write straight quotes ' (Excel's autocorrect makes them curly)")
+                                  "quote; write straight quotes ' (Excel's autocorrect makes them curly)",
+                                  "expr_curly", quote=curly, position=text.index(curly, pos) + 1)
         if not m or m.end() == pos:
             at = len(text) - len(text[pos:].lstrip())
-            raise ExpressionError(f"cannot read '{text[at:at + 20]}' at character {at + 1}; {SUPPORTED}")
+            raise ExpressionError(f"cannot read '{text[at:at + 20]}' at character {at + 1}; {SUPPORTED}",
+                                  "expr_syntax", text=text[at:at + 20], position=at + 1)
         kind = m.lastgroup if m.lastgroup != "refname" else "ref"
         for k in ("ref", "str", "num", "op", "punct", "dot", "word"):
             if m.group(k) is not None:
@@ -123,11 +131,12 @@ class _Parser:
         tok = self.peek()
         if tok is None:
             want = f"'{text}'" if text else (kind or "more")
-            raise ExpressionError(f"the expression ends too early (expected {want}); {SUPPORTED}")
+            raise ExpressionError(f"the expression ends too early (expected {want}); {SUPPORTED}", "expr_incomplete")
         if (kind and tok.kind != kind) or (text and tok.text != text):
             want = f"'{text}'" if text else {"ref": "${name}", "dot": "'.'", "op": "a comparison (=, <, >=...)"}.get(
                 kind or "", kind)
-            raise ExpressionError(f"expected {want} at character {tok.pos + 1}, found '{tok.text}'; {SUPPORTED}")
+            raise ExpressionError(f"expected {want} at character {tok.pos + 1}, found '{tok.text}'; {SUPPORTED}",
+                                  "expr_syntax", text=tok.text, position=tok.pos + 1)
         self.i += 1
         return tok
 
@@ -137,7 +146,8 @@ class _Parser:
         node = self.or_expr()
         tok = self.peek()
         if tok is not None:
-            raise ExpressionError(f"unexpected '{tok.text}' at character {tok.pos + 1}; {SUPPORTED}")
+            raise ExpressionError(f"unexpected '{tok.text}' at character {tok.pos + 1}; {SUPPORTED}",
+                                  "expr_syntax", text=tok.text, position=tok.pos + 1)
         return node
 
     def or_expr(self) -> Node:
@@ -157,7 +167,7 @@ class _Parser:
     def unary(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise ExpressionError(f"the expression ends too early; {SUPPORTED}")
+            raise ExpressionError(f"the expression ends too early; {SUPPORTED}", "expr_incomplete")
         if tok.kind == "punct" and tok.text == "(":
             self.i += 1
             node = self.or_expr()
@@ -193,8 +203,10 @@ class _Parser:
             op = self.take("op").text
             return Compare(subject, op, self.literal())
         if tok.kind == "word":
-            raise ExpressionError(f"'{tok.text}' is not supported (character {tok.pos + 1}); {SUPPORTED}")
-        raise ExpressionError(f"unexpected '{tok.text}' at character {tok.pos + 1}; {SUPPORTED}")
+            raise ExpressionError(f"'{tok.text}' is not supported (character {tok.pos + 1}); {SUPPORTED}",
+                                  "expr_function", name=tok.text)
+        raise ExpressionError(f"unexpected '{tok.text}' at character {tok.pos + 1}; {SUPPORTED}",
+                              "expr_syntax", text=tok.text, position=tok.pos + 1)
 
     def literal(self) -> str | int | float:
         tok = self.take()
@@ -203,7 +215,7 @@ class _Parser:
         if tok.kind == "num":
             return float(tok.text) if "." in tok.text else int(tok.text)
         raise ExpressionError(f"expected a value such as 'x' or 10 at character {tok.pos + 1}, "
-                              f"found '{tok.text}'; {SUPPORTED}")
+                              f"found '{tok.text}'; {SUPPORTED}", "expr_syntax", text=tok.text, position=tok.pos + 1)
 
 
 def parse(text: str) -> Node:
@@ -256,7 +268,7 @@ def _question(name: str, questions: Mapping[str, QuestionInfo]) -> QuestionInfo:
         raise ExpressionError("'.' (this answer) cannot be used in relevant; name a question with ${name}")
     if name not in questions:
         raise ExpressionError(f"${{{name}}} is not a question before this row "
-                              "(a condition can only use earlier questions)")
+                              "(a condition can only use earlier questions)", "expr_not_earlier", name=name)
     info = questions[name]
     if info.kind == "text":
         raise ExpressionError(f"${{{name}}} is a text question; conditions can only use choice and "
@@ -274,7 +286,8 @@ def _codes_equal(info: QuestionInfo, name: str, value: Any) -> int:
     key = str(value)
     if key not in info.codes:
         known = ", ".join(f"'{k}'" for k in info.codes)
-        raise ExpressionError(f"'{key}' is not a choice of ${{{name}}} (choices: {known})")
+        raise ExpressionError(f"'{key}' is not a choice of ${{{name}}} (choices: {known})", "expr_not_choice",
+                              value=key, name=name, choices=known)
     return info.codes[key]
 
 
@@ -298,7 +311,8 @@ def _cond(node: Node, questions: Mapping[str, QuestionInfo]) -> Any:
     if node.op in ("=", "!="):
         if info.kind == "multi":
             raise ExpressionError(f"${{{node.subject}}} allows several answers: "
-                                  f"write selected(${{{node.subject}}}, '{node.value}')")
+                                  f"write selected(${{{node.subject}}}, '{node.value}')", "expr_multi",
+                                  name=node.subject, value=node.value)
         code = _codes_equal(info, node.subject, node.value)
         return _Leaf(node.subject, frozenset({code}), node.op == "!=")
     if info.kind != "number":
@@ -349,7 +363,7 @@ def number_bounds(node: Node) -> tuple[int | None, int | None]:
     lo = hi = None
     for part in parts:
         if not (isinstance(part, Compare) and part.subject == "." and isinstance(part.value, (int, float))):
-            raise ExpressionError("an integer constraint must look like . >= 10 and . <= 20")
+            raise ExpressionError("an integer constraint must look like . >= 10 and . <= 20", "constraint_integer")
         value = part.value
         if part.op in (">=", ">"):
             bound = int(value) + 1 if part.op == ">" or value != int(value) else int(value)
@@ -358,7 +372,7 @@ def number_bounds(node: Node) -> tuple[int | None, int | None]:
             bound = int(value) - 1 if part.op == "<" and value == int(value) else int(value // 1)
             hi = bound if hi is None else min(hi, bound)
         else:
-            raise ExpressionError("an integer constraint must look like . >= 10 and . <= 20")
+            raise ExpressionError("an integer constraint must look like . >= 10 and . <= 20", "constraint_integer")
     return lo, hi
 
 
@@ -366,7 +380,7 @@ def text_max_length(node: Node) -> int:
     """``string-length(.) <= N`` as N."""
     if isinstance(node, StringLength) and node.op in ("<=", "<"):
         return node.value if node.op == "<=" else node.value - 1
-    raise ExpressionError("a text constraint must look like string-length(.) <= 200")
+    raise ExpressionError("a text constraint must look like string-length(.) <= 200", "constraint_text")
 
 
 # -- condition -> relevant -----------------------------------------------------------------

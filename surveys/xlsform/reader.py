@@ -56,8 +56,8 @@ class Context:
     languages: list[str] = field(default_factory=list)
     bad_languages: set[tuple[str, str]] = field(default_factory=set)
 
-    def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.problems.append(Problem(self.file, sheet, row, column, message))
+    def error(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
+        self.problems.append(Problem(self.file, sheet, row, column, message, key, params))
 
     def note(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.notes.append(Problem(self.file, sheet, row, column, message))
@@ -118,7 +118,8 @@ def read_settings(ctx: Context, sheet: Sheet | None) -> dict[str, Any]:
         if key not in SETTINGS_COLUMNS and split_column(key)[0] != "form_title":
             ctx.error(sheet.name, row.number, sheet.header(key),
                       f"the setting '{sheet.header(key)}' is not supported; supported: "
-                      f"{', '.join(sorted(SETTINGS_COLUMNS))} (delete the column)")
+                      f"{', '.join(sorted(SETTINGS_COLUMNS))} (delete the column)",
+                      "setting_unsupported", setting=sheet.header(key))
     if row.text("default_language"):
         try:
             ctx.default_language = language_code(row.text("default_language"))
@@ -161,7 +162,8 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             raw[lname] = []
         if any(n == name for _, n in raw[lname]):
             ctx.error(sheet.name, row.number, sheet.header("name"),
-                      f"the choice name '{name}' appears twice in list '{lname}'")
+                      f"the choice name '{name}' appears twice in list '{lname}'", "choice_duplicate",
+                      name=name, list=lname)
             continue
         raw[lname].append((row, name))
     for lname, entries in raw.items():
@@ -178,7 +180,8 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             cl.rows.append(row.number)
             option: dict[str, Any] = {"code": code, "label": ctx.texts(sheet, row, "label") or {}}
             if not option["label"] and not ctx.bad_languages:
-                ctx.error(sheet.name, row.number, "label", f"choice '{name}' of list '{lname}' has no label")
+                ctx.error(sheet.name, row.number, "label", f"choice '{name}' of list '{lname}' has no label",
+                          "choice_no_label", name=name, list=lname)
             other = row.text("other")
             if other:
                 flag = _bool(other)
@@ -208,7 +211,8 @@ def _unknown_columns(ctx: Context, sheet: Sheet, known: set[str]) -> None:
                 used[key] = row.number
     for key, number in used.items():
         ctx.error(sheet.name, number, sheet.header(key),
-                  f"the column '{sheet.header(key)}' is not supported; clear it or delete the column")
+                  f"the column '{sheet.header(key)}' is not supported; clear it or delete the column",
+                  "column_unsupported", name=sheet.header(key))
 
 
 # -- survey -------------------------------------------------------------------------------
@@ -237,8 +241,8 @@ class SurveyReader:
         self.used_lists: set[str] = set()
         self.description: dict[str, str] | None = None
 
-    def err(self, row: Row, column: str, message: str) -> None:
-        self.ctx.error(self.sheet.name, row.number, self.sheet.header(column), message)
+    def err(self, row: Row, column: str, message: str, key: str = "", **params: Any) -> None:
+        self.ctx.error(self.sheet.name, row.number, self.sheet.header(column), message, key, **params)
 
     def run(self) -> list[dict[str, Any]]:
         _unknown_columns(self.ctx, self.sheet, SURVEY_COLUMNS)
@@ -246,7 +250,7 @@ class SurveyReader:
             self.row(row)
         if self.depth > 0 and self.page is not None:
             self.ctx.error(self.sheet.name, self.page.row, self.sheet.header("type"),
-                           "this group is never ended: add a row 'end group'")
+                           "this group is never ended: add a row 'end group'", "group_unended")
         self.close_page()
         if self.pending_notes:
             row = self.pending_notes[0]
@@ -311,23 +315,24 @@ class SurveyReader:
                 return
             self.ctx.error(self.sheet.name, page.row, self.sheet.header("type"),
                            f"group '{page.doc['id']}' has no questions; a group is one page and needs at "
-                           "least one question (its notes become the page's introduction)")
+                           "least one question (its notes become the page's introduction)", "group_empty",
+                           group=page.doc["id"])
 
     def row(self, row: Row) -> None:
         raw = " ".join(row.text("type").split())
         kind = raw.lower().replace("_", " ")
         if not raw:
-            self.err(row, "type", "the type is empty; write e.g. text, integer or select_one LIST")
+            self.err(row, "type", "the type is empty; write e.g. text, integer or select_one LIST", "type_empty")
             return
         if kind in ("begin group", "begin repeat", "end group", "end repeat"):
             if "repeat" in kind:
                 self.err(row, "type", f"'{raw}' is not supported: a questionnaire here has no repeats; "
-                                      "ask each question once")
+                                      "ask each question once", "repeat", type=raw)
                 return
             if kind == "begin group":
                 if self.depth > 0:
                     self.err(row, "type", "groups inside groups are not supported: a group is one page; "
-                                          "end the outer group first")
+                                          "end the outer group first", "group_nested")
                     self.depth += 1
                     return
                 if self.page is not None:
@@ -336,7 +341,7 @@ class SurveyReader:
                 self.open_page(row, implicit=False)
             else:
                 if self.depth == 0:
-                    self.err(row, "type", "'end group' without a 'begin group' above it")
+                    self.err(row, "type", "'end group' without a 'begin group' above it", "group_end_alone")
                     return
                 self.depth -= 1
                 if self.depth == 0:
@@ -345,7 +350,7 @@ class SurveyReader:
         if kind == "note":
             if row.text("relevant"):
                 self.err(row, "relevant", "a note cannot have its own condition: notes become the page's "
-                                          "introduction; put the condition on the group instead")
+                                          "introduction; put the condition on the group instead", "note_condition")
             (self.page.notes if self.page is not None else self.pending_notes).append(row)
             return
         if self.page is None:
@@ -358,14 +363,15 @@ class SurveyReader:
         base = words[0].lower()
         name = row.text("name")
         if not name:
-            self.err(row, "name", "the question has no name; give it a short id such as q1")
+            self.err(row, "name", "the question has no name; give it a short id such as q1", "name_missing")
             return
         if not NAME_RE.match(name):
             self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
-                                  "starting with a letter (e.g. q1)")
+                                  "starting with a letter (e.g. q1)", "name_format", name=name)
             return
         if name in self.names:
-            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique")
+            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique",
+                     "name_taken", name=name, other_row=self.names[name])
             return
         self.names[name] = row.number
         assert self.page is not None
@@ -396,15 +402,16 @@ class SurveyReader:
             lname = None
         elif base == "decimal":
             self.err(row, "type", "'decimal' is not supported yet: answers are stored as whole numbers; "
-                                  "use integer (e.g. centimetres instead of metres)")
+                                  "use integer (e.g. centimetres instead of metres)", "decimal")
             return
         else:
-            self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}")
+            self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}",
+                     "type_unsupported", type=raw)
             return
         self.ctx.at(path + ("kind",), self.sheet.name, row.number, self.sheet.header("type"))
         text = self.ctx.texts(self.sheet, row, "label")
         if not text and not self.ctx.bad_languages:
-            self.err(row, "label", f"question '{name}' has no label (its text)")
+            self.err(row, "label", f"question '{name}' has no label (its text)", "label_missing", name=name)
             text = {}
         item["text"] = text
         self.ctx.at(path + ("text",), self.sheet.name, row.number, "label")
@@ -416,7 +423,8 @@ class SurveyReader:
             if row.text(column):
                 flag = _bool(row.text(column))
                 if flag is None:
-                    self.err(row, column, f"'{row.text(column)}' is not yes or no")
+                    self.err(row, column, f"'{row.text(column)}' is not yes or no", "not_yes_no",
+                             value=row.text(column))
                 else:
                     item[key] = flag
         if row.text("group"):
@@ -437,7 +445,8 @@ class SurveyReader:
         codes: dict[str, int] = {}
         if lname is not None:
             if lname not in self.lists:
-                self.err(row, "type", f"there is no list '{lname}' on the choices sheet")
+                self.err(row, "type", f"there is no list '{lname}' on the choices sheet", "list_unknown",
+                         list=lname)
                 return
             self.used_lists.add(lname)
             if not preset:
@@ -511,7 +520,7 @@ class SurveyReader:
                 else:
                     raise ex.ExpressionError("only integer and text questions take a constraint here")
             except ex.ExpressionError as exc:
-                self.err(row, "constraint", f"{exc}")
+                self.err(row, "constraint", f"{exc}", exc.key, **exc.params)
                 return
             self.ctx.at(path + ("min",), self.sheet.name, row.number, self.sheet.header("constraint"))
             self.ctx.at(path + ("max",), self.sheet.name, row.number, self.sheet.header("constraint"))
@@ -534,7 +543,7 @@ class SurveyReader:
         try:
             return ex.to_condition(ex.parse(row.text("relevant")), self.questions)
         except ex.ExpressionError as exc:
-            self.err(row, "relevant", str(exc))
+            self.err(row, "relevant", str(exc), exc.key, **exc.params)
             return None
 
 
@@ -546,7 +555,7 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
     survey = sheets.get("survey")
     if survey is None:
         ctx.error("survey", None, "", "there is no sheet named 'survey'; an XLSForm has the sheets "
-                                       "survey, choices and settings")
+                                       "survey, choices and settings", "no_survey_sheet")
         return None
     settings = read_settings(ctx, sheets.get("settings"))
     # Languages: the plain columns' language first, then the others in column order.
@@ -574,7 +583,7 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
     if "sv" not in ctx.languages:
         ctx.error(survey.name, 1, "label", "the form has no Swedish texts: add label::Svenska (sv) columns, "
                                            "or set default_language to Svenska (sv) in the settings sheet "
-                                           "when the plain label column is in Swedish")
+                                           "when the plain label column is in Swedish", "no_swedish")
     reader = SurveyReader(ctx, survey, lists, response_scales)
     pages = reader.run()
     scoring = read_scoring(ctx, sheets.get("scoring"), response_scales)
@@ -592,7 +601,8 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
         where = ("settings", settings.get("row"), "form_id") if settings.get("form_id") and not instrument_id \
             else ("", None, "")
         ctx.error(where[0], where[1], where[2], f"'{ident}' is not a valid instrument id (lower-case letters, "
-                                               "digits and -, starting with a letter); give one with --id")
+                                               "digits and -, starting with a letter); give one with --id",
+                  "id_invalid", id=ident)
     version = scoring["settings"].pop("version", None) or settings.get("version")
     if not version:
         version = "1"

@@ -28,10 +28,17 @@ class Problem:
     row: int | None
     column: str
     message: str
+    #: Names the case for interfaces that word it in another language ("" = only English).
+    key: str = field(default="", compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def location(self) -> str:
+        """``FILE:SHEET:ROW:COLUMN`` (the parts that are known)."""
+        where = ":".join(str(p) for p in (self.sheet, self.row, self.column) if p not in (None, ""))
+        return f"{self.file}:{where}" if where else self.file
 
     def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.sheet, self.row, self.column) if p not in (None, ""))
-        return f"{self.file}:{where}: {self.message}" if where else f"{self.file}: {self.message}"
+        return f"{self.location()}: {self.message}"
 
 
 class XLSFormError(Exception):

@@ -120,6 +120,17 @@ def test_upload_problems_are_listed_line_by_line(env, logged_in) -> None:
         named = write_form(Path(tmp) / "named.xlsx", [["type", "name", "label"], ["select_one yn", "q", "Fråga"]],
                            [["list_name", "name", "label"], ["yn", "yes", "Ja"], ["yn", "no", "Nej"]],
                            [["form_id", "version"], ["named", "1"]]).read_bytes()
+        dated = write_form(Path(tmp) / "dated.xlsx", [["type", "name", "label", "relevant"],
+                                                      ["date", "when", "När?"],
+                                                      ["text", "why", "Varför?", "${when} = '1'"]],
+                           settings=[["form_id", "version"], ["Dated Form", "1"]]).read_bytes()
+    r = _upload(admin, "dated.xlsx", dated)
+    assert r.status_code == 400
+    assert re.findall(r"<code>(.*?)</code>", r.get_data(as_text=True)) == [
+        "dated.xlsx:survey:2:type: &#39;date&#39; är ingen typ som stöds; använd text, integer, select_one LISTA, "
+        "select_multiple LISTA (båda kan sluta med or_other), note, begin group eller end group.",
+        "dated.xlsx:survey:3:relevant: ${when} är ingen fråga före den här raden (ett villkor kan bara använda "
+        "tidigare frågor)."]
     r = _upload(admin, "named.xlsx", named)
     assert r.status_code == 302
     assert "named.xlsx:choices:2:name: note: the choices of list &#39;yn&#39; are not whole numbers; they are " \

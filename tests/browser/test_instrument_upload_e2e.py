@@ -62,7 +62,8 @@ def test_author_in_excel_upload_preview_publish_open(browser, live_server, admin
     driver.find_element(By.ID, "file").send_keys(str(bad))
     press_button(driver, "form[action$='/instruments/upload'] button")
     problems = driver.find_element(By.ID, "upload-problems").text
-    assert "kvall-fel.xlsx:survey:4:relevant: expected a value such as 'x' or 10 at character 10" in problems
+    assert "kvall-fel.xlsx:survey:4:relevant: Kan inte läsa '=' vid tecken 10; skriv villkor som ${q} = 'x'" \
+        in problems
     assert "Filen sparades inte." in problems
 
     # The corrected file: a draft, shown as a preview of every page.
