@@ -18,7 +18,7 @@ from typing import Any
 from surveys.xlsform import expressions as ex
 from surveys.xlsform.languages import TRANSLATED, LanguageError, language_code, split_column
 from surveys.xlsform.scoring_sheet import read_scoring
-from surveys.xlsform.sheets import Problem, Row, Sheet
+from surveys.xlsform.sheets import Problem, Row, Sheet, cell_text
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -99,8 +99,6 @@ class Context:
 
 
 def _text(value: Any) -> str:
-    from surveys.xlsform.sheets import cell_text
-
     return cell_text(value)
 
 
@@ -238,7 +236,6 @@ class SurveyReader:
         self.questions: dict[str, ex.QuestionInfo] = {}
         self.names: dict[str, int] = {}
         self.pending_notes: list[Row] = []
-        self.used_lists: set[str] = set()
         self.description: dict[str, str] | None = None
 
     def err(self, row: Row, column: str, message: str, key: str = "", **params: Any) -> None:
@@ -448,7 +445,6 @@ class SurveyReader:
                 self.err(row, "type", f"there is no list '{lname}' on the choices sheet", "list_unknown",
                          list=lname)
                 return
-            self.used_lists.add(lname)
             if not preset:
                 codes = dict(self.lists[lname].codes)
                 sid = lname

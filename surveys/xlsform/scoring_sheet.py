@@ -12,7 +12,7 @@ cell means the field is absent. The layout is documented in
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any
 
 from surveys.xlsform.languages import column_name, split_column
 from surveys.xlsform.sheets import Row, Sheet, cell_text
@@ -261,6 +261,3 @@ def scoring_rows(doc: dict[str, Any], languages: list[str]) -> tuple[list[str], 
         for var in index.get("variables", []):
             object_row("variable", var["id"], var, {"index": xid})
     return header, rows
-
-
-Converter = Callable[[str, Any], Any]

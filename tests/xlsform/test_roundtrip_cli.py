@@ -75,7 +75,7 @@ def test_import_default_path_notes_and_overwrite(tmp_path: Path) -> None:
     proc = run("import-xlsform", str(corpus), "--id", "yes-no", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     written = tmp_path / "instruments" / "yes-no.yaml"
-    assert proc.stdout.startswith(f"wrote instruments/yes-no.yaml (yes-no 1, 1 pages, 1 items, sha256 ")
+    assert proc.stdout.startswith("wrote instruments/yes-no.yaml (yes-no 1, 1 pages, 1 items, sha256 ")
     assert f"{corpus}:choices:2:name: note: the choices of list 'yes_or_no' are not whole numbers; they are " \
            "coded 1..n in list order (yes=1, no=2)" in proc.stderr.splitlines()
     written.write_text(written.read_text() + "# edited\n")
