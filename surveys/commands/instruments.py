@@ -54,7 +54,7 @@ def command() -> None:
 @command.command("check", epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 def check(paths: tuple[str, ...]) -> None:
-    """Validate instrument files (default: all in instruments/; an .xlsx is read as an XLSForm); exit 1 if any is bad."""
+    """Validate instrument files (default: all in instruments/; an .xlsx is an XLSForm); exit 1 if any is bad."""
     files = _expand(paths)
     if not files:
         click.echo(f"no instrument files in {_display(instruments_dir())}", err=True)

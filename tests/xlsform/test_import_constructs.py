@@ -104,3 +104,13 @@ def test_scoring_sheet_carries_scales_shares_and_settings(tmp_path: Path) -> Non
                                        "baseline": {"value": 0.4}}
     assert doc["pages"][0]["items"][2]["group"] == "gender"
     assert result.instrument.scales["att"].response_max == 3
+
+
+def test_notes_only_group_first_is_the_welcome_text(tmp_path: Path) -> None:
+    survey = [["type", "name", "label"], ["begin group", "intro", "Välkommen"],
+              ["note", "n1", "Enkäten är anonym."], ["note", "n2", "Det tar fem minuter."], ["end group"],
+              ["begin group", "p", "Frågor"], ["text", "q", "Fråga"], ["end group"]]
+    path = write_form(tmp_path / "w.xlsx", survey, settings=[["form_id", "version"], ["w", "1"]])
+    doc = import_xlsform(path).document
+    assert doc["description"] == {"sv": "Enkäten är anonym.\n\nDet tar fem minuter."}
+    assert [p["id"] for p in doc["pages"]] == ["p"]
