@@ -153,4 +153,13 @@ def test_yaml_upload_and_who_may_do_what(env, logged_in) -> None:
     assert r.status_code == 302
     page = admin.get(r.headers["Location"]).get_data(as_text=True)
     assert "Ingen fråga ändrades" in page
+    # any version downloads as an XLSForm that imports back into the same content
+    from surveys.xlsform import import_xlsform_bytes
+
+    sha = r.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    link = re.search(r'href="([^"]+\.xlsx)"', page).group(1)
+    xlsx = analyst.get(link)
+    assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"] == \
+        'attachment; filename="trygghet-2019.1.xlsx"'
+    assert import_xlsform_bytes(xlsx.get_data(), "t.xlsx").instrument.sha256 == sha
     assert "استبيان" in admin.get(r.headers["Location"] + "?language=ar").get_data(as_text=True)

@@ -180,6 +180,24 @@ def preview_instrument(sha256: str) -> Any:
                            previous=previous, publish=PostForm(), tried=bool(answers))
 
 
+@bp.get("/instruments/<sha256>/<name>.xlsx")
+@login_required
+def download_xlsform(sha256: str, name: str) -> Any:
+    """The version as an XLSForm: the starting point for the next version in Excel."""
+    from surveys.loader import parse_document
+    from surveys.xlsform import export_xlsform
+    from webapp.analyst.views import _attachment
+
+    try:
+        info = store().instrument_info(sha256)
+        source = store().instrument_source(sha256)
+    except UnknownInstrument:
+        abort(404)
+    doc, _lines = parse_document(source, f"{info.instrument_id}.yaml")
+    return _attachment(export_xlsform(doc), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       f"{info.instrument_id}-{info.version}.xlsx")
+
+
 @bp.post("/instruments/<sha256>/publish")
 @login_required
 def publish_instrument(sha256: str) -> Any:
