@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.test_accessibility import Audit
 from tests.browser.test_analyst_e2e import press_button, submit_form_of, wait_for_path
 from tests.xlsform.workbook import write_form
 
@@ -46,6 +47,7 @@ def test_author_in_excel_upload_preview_publish_open(browser, live_server, admin
     from selenium.webdriver.support.ui import Select
 
     driver, base = browser, live_server.url
+    audit = Audit(driver)
     driver.get(f"{base}/analyst/login")
     driver.find_element(By.ID, "email").send_keys(EMAIL)
     password = driver.find_element(By.ID, "password")
@@ -65,6 +67,7 @@ def test_author_in_excel_upload_preview_publish_open(browser, live_server, admin
     assert "kvall-fel.xlsx:survey:4:relevant: Kan inte läsa '=' vid tecken 10; skriv villkor som ${q} = 'x'" \
         in problems
     assert "Filen sparades inte." in problems
+    audit.run("upload refused", "sv")
 
     # The corrected file: a draft, shown as a preview of every page.
     good = write_form(tmp_path / "kvall.xlsx", SURVEY, CHOICES, SETTINGS)
@@ -81,6 +84,7 @@ def test_author_in_excel_upload_preview_publish_open(browser, live_server, admin
     press_button(driver, "#try-conditions")
     assert driver.find_element(By.ID, "feel").is_displayed()
     assert "Visas, eftersom: walk in [1]" in driver.find_element(By.ID, "condition-feel").text
+    audit.run("preview with a condition tried", "sv")
     # The English pages.
     driver.find_element(By.CSS_SELECTOR, "#preview-languages a[hreflang=en]").click()
     wait_for_path(driver, r"language=en")
@@ -91,6 +95,8 @@ def test_author_in_excel_upload_preview_publish_open(browser, live_server, admin
     wait_for_path(driver, r"/analyst/instruments/$")
     assert "Version 2026.1 av kvallsenkat är publicerad" in driver.find_element(By.TAG_NAME, "main").text
     assert live_server.store.instrument_info(sha).published
+    audit.run("versions", "sv")
+    audit.assert_clean()
     driver.get(f"{base}/analyst/waves/new")
     Select(driver.find_element(By.ID, "instrument")).select_by_value(sha)
     driver.find_element(By.ID, "slug").send_keys("kvall-2026")
