@@ -43,7 +43,8 @@ def import_xlsform_bytes(data: bytes, name: str, instrument_id: str | None = Non
     """Import an XLSForm given as bytes; ``name`` names it in messages."""
     from surveys.loader import document_problems, instrument_from_document
     from surveys.validation import format_path
-    from surveys.xlsform.reader import Context, build_document
+    from surveys.xlsform.context import Context
+    from surveys.xlsform.reader import build_document
 
     sheets, problems = read_workbook(data, name)
     if problems and not sheets:
