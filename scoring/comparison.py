@@ -53,7 +53,11 @@ def scale_missing(scale: str) -> IncomparableError:
 def check_instruments_comparable(current: "Instrument", earlier: "Instrument") -> None:
     """Raise :class:`IncomparableError` unless a wave of ``earlier`` can be
     compared with one of ``current``: the same instrument id and every scale
-    of ``current`` defined the same way in ``earlier``."""
+    of ``current`` defined the same way in ``earlier``, and every item of
+    those scales (and of the shares both versions have) asked the same way:
+    the same Swedish wording and the same answer options (codes and Swedish
+    labels; a number item's bounds). ``surveys.versions`` lists the same
+    changes for the analyst."""
     if current.id != earlier.id:
         raise different_instruments(current.id, earlier.id)
     for scale in current.scales.values():
@@ -61,6 +65,32 @@ def check_instruments_comparable(current: "Instrument", earlier: "Instrument") -
         if other is None:
             raise scale_missing(scale.id)
         check_comparable(scale, other)
+        for item_id in scale.items:
+            _check_item_asked_alike(current, earlier, item_id, scale.id)
+    for share in current.shares.values():
+        other_share = earlier.shares.get(share.id)
+        if other_share is not None and other_share.item == share.item:
+            _check_item_asked_alike(current, earlier, share.item, share.id)
+
+
+def _check_item_asked_alike(current: "Instrument", earlier: "Instrument", item_id: str, owner: str) -> None:
+    """Raise :class:`IncomparableError` when ``item_id`` was reworded (Swedish)
+    or its answer options changed between the two versions."""
+    try:
+        a, b = current.item(item_id), earlier.item(item_id)
+    except KeyError:
+        return  # a scale's items are checked by check_comparable
+    if a.text.get("sv") != b.text.get("sv"):
+        raise IncomparableError(f"cannot compare waves: item {item_id!r} of {owner!r} was reworded between the "
+                                "two versions", "item_reworded", item=item_id, scale=owner)
+
+    def options(inst: "Instrument") -> list[tuple[int, str | None]]:
+        return [(code, label.get("sv")) for code, label in inst.answer_options(item_id)]
+
+    if a.kind != b.kind or options(current) != options(earlier):
+        raise IncomparableError(f"cannot compare waves: the answer options of item {item_id!r} of {owner!r} "
+                                "changed between the two versions", "item_options_changed", item=item_id,
+                                scale=owner)
 
 
 def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict[str, Any]:

@@ -116,6 +116,16 @@ class Condition:
             ids |= c.items()
         return ids
 
+    def describe(self) -> str:
+        """The condition in one line, e.g. ``use in [2, 3] and age not in [15]``."""
+        if self.all_of:
+            return " and ".join(f"({c.describe()})" if c.any_of else c.describe() for c in self.all_of)
+        if self.any_of:
+            return " or ".join(c.describe() for c in self.any_of)
+        if self.in_codes:
+            return f"{self.item} in {list(self.in_codes)}"
+        return f"{self.item} not in {list(self.not_in_codes)}"
+
     def evaluate(self, answers: Mapping[str, object]) -> bool:
         """True when the condition holds for ``answers`` (item id -> code or
         list of codes for ``multi`` items; absent or None = unanswered)."""
@@ -154,6 +164,9 @@ class Item:
     multiline: bool = False
     #: True where the wording is reconstructed (the seed gives no item text).
     reconstructed: bool = False
+    #: ``number`` items: the message shown for an answer outside min..max
+    #: (an XLSForm's constraint_message); the engine's own wording otherwise.
+    constraint_message: Text | None = None
     #: 1-based line in the YAML file where the item is declared.
     line: int = 0
 
@@ -280,3 +293,16 @@ class Instrument:
 
     def response_scale(self, item: Item) -> ResponseScale | None:
         return self.response_scales.get(item.scale) if item.scale else None
+
+    def answer_options(self, item_id: str) -> tuple[tuple[int, Mapping[str, str]], ...]:
+        """What a respondent can answer to ``item_id``: (code, label texts) of
+        its options; a number item's bounds as ((min, {}), (max, {})); empty
+        for text items and wave-preset lists. Two versions whose item has the
+        same wording (``item.text``) and answer options ask the same question."""
+        item = self.item(item_id)
+        if item.kind == "number":
+            return ((item.min or 0, {}), (item.max or 0, {}))
+        scale = self.response_scale(item)
+        if scale is None:
+            return ()
+        return tuple((o.code, dict(o.label.values)) for o in scale.options)

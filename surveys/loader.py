@@ -150,6 +150,8 @@ def _schema_messages(data: Any, lines: dict[FieldPath, int], file: str) -> list[
         base: FieldPath = tuple(err.absolute_path)
         for path, message in _explain(err, base):
             out.append(ValidationMessage(file, _line_of(lines, path), format_path(path), message))
+    # jsonschema reports each missing required field once per field: keep one line each
+    out = list(dict.fromkeys(out))
     out.sort(key=lambda m: (m.line or 0, m.path, m.message))
     return out
 
@@ -256,6 +258,7 @@ def _build(data: dict[str, Any], lines: dict[FieldPath, int], file: str, sha: st
                 options_from=it.get("options_from", "scale"), min=it.get("min"), max=it.get("max"),
                 max_length=it.get("max_length", 2000), multiline=bool(it.get("multiline", False)),
                 reconstructed=bool(it.get("reconstructed", False)),
+                constraint_message=_text(it.get("constraint_message")),
                 line=lines.get(("pages", p, "items", i), 0),
             ))
         pages.append(Page(id=page["id"], title=_text(page["title"]), items=tuple(items),
@@ -303,6 +306,22 @@ def canonical_json(data: Any) -> bytes:
     """The canonical form that is hashed: JSON, sorted keys, no whitespace, UTF-8."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str).encode("utf-8")
+
+
+def document_problems(data: Any) -> list[tuple[FieldPath, str]]:
+    """Every problem of a parsed instrument document as (field path, message):
+    the schema's, or when the shape is right, the meaning checks'. For
+    documents that do not come from a YAML file (e.g. an XLSForm)."""
+    shape = list(dict.fromkeys((path, message) for err in _schema_validator().iter_errors(data)
+                               for path, message in _explain(err, tuple(err.absolute_path))))
+    if shape:
+        return shape
+    return [(p.path, p.message) for p in validation.check(data)]
+
+
+def instrument_from_document(data: dict[str, Any], path: str) -> Instrument:
+    """An already checked document as an ``Instrument`` (no line numbers)."""
+    return _build(data, {}, path, hashlib.sha256(canonical_json(data)).hexdigest())
 
 
 def parse_document(text: str, path: str = "<string>") -> tuple[dict[str, Any], dict[FieldPath, int]]:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,6 +55,12 @@ class InstrumentVersion(Base):
     version: Mapped[str] = mapped_column(String(50))
     source_yaml: Mapped[str] = mapped_column(Text)
     registered_on: Mapped[dt.date] = mapped_column(Date)
+    #: False for a draft uploaded in the analyst workspace (previewed, not yet usable by a wave).
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: "yaml" or "xlsform" for an uploaded version; None for one registered by code.
+    source_format: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    #: The newest published version of the same instrument when this one was published.
+    previous_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Survey(Base):

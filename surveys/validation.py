@@ -190,6 +190,8 @@ class _Checker:
             for key in ("min", "max"):
                 if key in item:
                     self.add(path + (key,), f"only a number item takes {key}")
+        if kind != "number" and "constraint_message" in item:
+            self.add(path + ("constraint_message",), "only a number item takes constraint_message")
         if kind != "text":
             for key in ("max_length", "multiline"):
                 if key in item:
@@ -416,7 +418,7 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[Path, dict[str, str]]]:
             if key in page:
                 yield ("pages", p, key), page[key]
         for i, item in enumerate(page["items"]):
-            for key in ("text", "help"):
+            for key in ("text", "help", "constraint_message"):
                 if key in item:
                     yield ("pages", p, "items", i, key), item[key]
     for section in ("scales", "shares"):

@@ -110,6 +110,7 @@ def _form_key(questions: Sequence[Question], lang: str) -> tuple:
             q.item.max,
             q.item.max_length,
             q.item.multiline,
+            q.item.constraint_message.get(lang) if q.item.constraint_message else None,
             q.other_field,
             tuple((o.code, o.label.get(lang)) for o in q.options),
         )
@@ -230,7 +231,9 @@ def _form_class(questions: Sequence[Question], lang: str) -> type:
             lo, hi = item.min, item.max
             validators = [InputRequired(_l("Write a number."))] if item.required else [Optional()]
             if lo is not None or hi is not None:
-                validators.append(NumberRange(min=lo, max=hi, message=_number_message(lo, hi)))
+                message = (item.constraint_message.get(lang) if item.constraint_message
+                           else _number_message(lo, hi))
+                validators.append(NumberRange(min=lo, max=hi, message=message))
             attrs[item.id] = IntegerField(label, validators=validators)
         else:  # text
             length = Length(max=item.max_length, message=_l("Write at most %(max)d characters."))

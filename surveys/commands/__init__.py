@@ -1,6 +1,7 @@
 """CLI commands: one module per command, each exposing a click ``command``."""
 from __future__ import annotations
 
-from surveys.commands import db, demo, instruments, run, score, users
+from surveys.commands import codes, db, demo, instruments, run, score, users
 
-COMMANDS = [db.command, instruments.command, score.command, demo.command, run.command, users.command]
+COMMANDS = [db.command, instruments.command, score.command, demo.command, run.command, users.command,
+            codes.command]

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from surveys.commands.progress import progress
+
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
     from surveys.store import Store
@@ -31,11 +33,13 @@ FIRST_CODES = 30
 FIRST_ANSWERS = 8
 
 
-@click.command("demo")
+@click.command("demo", epilog="Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write the synthetic waves as CSV files into DIR instead.")
 @click.option("--seed", type=int, default=None, help="Seed of the synthetic waves.")
-def command(out_dir: str | None, seed: int | None) -> None:
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar and, with --out, no list of files (the database's login is still printed).")
+def command(out_dir: str | None, seed: int | None, quiet: bool) -> None:
     """Build the demo database, or write the demo waves as CSV (--out)."""
     from surveys import synthetic
     from surveys.loader import InstrumentError, load_all
@@ -49,9 +53,9 @@ def command(out_dir: str | None, seed: int | None) -> None:
     waves = synthetic.demo_waves(instruments, synthetic.SEED if seed is None else seed)
     try:
         if out_dir is not None:
-            write_csvs(Path(out_dir), waves, instruments)
+            write_csvs(Path(out_dir), waves, instruments, quiet)
         else:
-            build_database(waves, instruments)
+            build_database(waves, instruments, quiet)
     except _DemoError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -61,20 +65,23 @@ class _DemoError(Exception):
     """An expected failure, reported in one line."""
 
 
-def write_csvs(out: Path, waves: list["Wave"], instruments: dict[str, "Instrument"]) -> None:
+def write_csvs(out: Path, waves: list["Wave"], instruments: dict[str, "Instrument"], quiet: bool = False) -> None:
     """Write one CSV per wave into ``out`` and say what was written."""
     from surveys.synthetic import write_csv
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for wave in waves:
+        for wave in progress(waves, desc="writing waves", unit="wave", quiet=quiet):
             instrument = instruments[wave.instrument_id]
             path = out / f"{wave.name}.csv"
             rows = write_csv(wave, instrument, path)
-            click.echo(f"wrote {path} ({rows} respondents, instrument {instrument.id} "
-                       f"{instrument.version})")
+            if not quiet:
+                click.echo(f"wrote {path} ({rows} respondents, instrument {instrument.id} "
+                           f"{instrument.version})")
     except OSError as exc:
         raise _DemoError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    if quiet:
+        return
     click.echo("The data are synthetic; the school names are fictional. "
                f"Score one with: survey-engine score --instrument instruments/"
                f"{waves[0].instrument_id}.yaml --responses {out / waves[0].name}.csv --format table")
@@ -108,7 +115,7 @@ def _dated(wave: "Wave") -> list[dict[str, Any]]:
             for k, rec in enumerate(wave.records)]
 
 
-def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"]) -> None:
+def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], quiet: bool = False) -> None:
     """Create (or top up) the demo database and print what it holds."""
     from surveys import accounts, config, db
     from surveys.store import Store, StoreError
@@ -125,7 +132,8 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"]) ->
         existing = {s.slug for s in store.surveys()}
         lines = []
         by_name = {w.name: w for w in waves}
-        for entry in _plan(waves):
+        plan = _plan(waves)
+        for entry in progress(plan, total=len(plan), desc="building demo waves", unit="wave", quiet=quiet):
             slug, wave = entry["slug"], entry["wave"]
             inst_id = wave.instrument_id if wave else entry["instrument"]
             if slug in existing:

@@ -1,4 +1,8 @@
-"""``survey-engine instruments check|show``: validate and describe instrument files."""
+"""``survey-engine instruments check|show|import-xlsform|export-xlsform``:
+validate, describe, and move instruments to and from XLSForm spreadsheets.
+
+Exit codes: 0 done, 1 refused input (every problem printed as one line,
+nothing written), 2 wrong usage."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,6 +16,7 @@ import click
 
 from surveys.instrument import Instrument, Text
 from surveys.loader import InstrumentError, instrument_files, instruments_dir, load_all, load_instrument
+from surveys.xlsform import XLSFormError, import_xlsform
 
 
 def _display(path: Path) -> str:
@@ -38,15 +43,18 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-@click.group("instruments")
+EXIT_CODES = "Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage."
+
+
+@click.group("instruments", epilog=EXIT_CODES)
 def command() -> None:
-    """Check and show instrument files."""
+    """Check, show, import and export instruments (YAML and XLSForm)."""
 
 
-@command.command("check")
+@command.command("check", epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1)
 def check(paths: tuple[str, ...]) -> None:
-    """Validate instrument files (default: all in instruments/); exit 1 if any is bad."""
+    """Validate instrument files (default: all in instruments/; an .xlsx is an XLSForm); exit 1 if any is bad."""
     files = _expand(paths)
     if not files:
         click.echo(f"no instrument files in {_display(instruments_dir())}", err=True)
@@ -54,11 +62,16 @@ def check(paths: tuple[str, ...]) -> None:
     bad = 0
     for file in files:
         try:
-            inst = load_instrument(file)
+            inst = _load_any(file)
         except InstrumentError as exc:
             bad += 1
             for err in exc.errors:
                 click.echo(str(err), err=True)
+            continue
+        except XLSFormError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
             continue
         except Exception as exc:  # a bug of ours must still not print a traceback
             bad += 1
@@ -70,10 +83,17 @@ def check(paths: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+def _load_any(file: str) -> Instrument:
+    """The instrument in ``file``: YAML, or an XLSForm (.xlsx)."""
+    if file.lower().endswith(".xlsx"):
+        return import_xlsform(file).instrument
+    return load_instrument(file)
+
+
 def _find(ident: str) -> Instrument:
-    """The bundled instrument ``ident``, or the instrument in file ``ident``."""
-    if ident.endswith((".yaml", ".yml")) or os.sep in ident:
-        return load_instrument(ident)
+    """The bundled instrument ``ident``, or the instrument in file ``ident`` (YAML or .xlsx)."""
+    if ident.lower().endswith((".yaml", ".yml", ".xlsx")) or os.sep in ident:
+        return _load_any(ident)
     file = instruments_dir() / f"{ident}.yaml"
     if file.is_file():
         inst = load_instrument(file)
@@ -150,19 +170,99 @@ def _cond(cond: Any) -> str:
     return f"{cond.item} not in {list(cond.not_in_codes)}"
 
 
-@command.command("show")
+@command.command("show", epilog=EXIT_CODES)
 @click.argument("ident", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the loaded model as JSON.")
 @click.option("--lang", default="sv", show_default=True, help="Language of the texts in the summary.")
 def show(ident: str, as_json: bool, lang: str) -> None:
-    """Describe instrument ID (or an instrument file): pages, items, scales, shares, indices."""
+    """Describe instrument ID (or an instrument file, YAML or XLSForm): pages, items, scales, shares, indices."""
     try:
         inst = _find(ident)
     except InstrumentError as exc:
         for err in exc.errors:
             click.echo(str(err), err=True)
         sys.exit(1)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
     if as_json:
         click.echo(json.dumps(_plain(inst), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(_summary(inst, lang)))
+
+
+@command.command("import-xlsform", epilog=EXIT_CODES)
+@click.argument("file", metavar="FILE.xlsx")
+@click.option("--id", "instrument_id", default=None, help="Instrument id (default: the form_id setting).")
+@click.option("--out", default=None, metavar="PATH",
+              help="Where to write the YAML (default: instruments/ID.yaml).")
+@click.option("--force", is_flag=True, help="Replace an existing file at PATH.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+def import_xlsform_cmd(file: str, instrument_id: str | None, out: str | None, force: bool, quiet: bool) -> None:
+    """Read an XLSForm (survey, choices, settings, scoring sheets) into an instrument file.
+
+    Every problem is one line FILE:SHEET:ROW:COLUMN: message; then nothing is written."""
+    from surveys.xlsform import XLSFormError, import_xlsform
+
+    try:
+        result = import_xlsform(file, instrument_id)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s); nothing was written", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        if not quiet:
+            click.echo(str(note), err=True)
+    inst = result.instrument
+    target = Path(out) if out else Path("instruments") / f"{inst.id}.yaml"
+    if target.is_dir():
+        target = target / f"{inst.id}.yaml"
+    if target.exists() and not force and target.read_text(encoding="utf-8") != result.yaml_text:
+        click.echo(f"{target}: exists; give --force to replace it, or another --out", err=True)
+        sys.exit(1)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{target}: cannot write: {exc.strerror}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"wrote {target} ({inst.id} {inst.version}, {len(inst.pages)} pages, {len(inst.items)} items, "
+                   f"sha256 {inst.sha256[:12]})")
+
+
+@command.command("export-xlsform", epilog=EXIT_CODES)
+@click.argument("ident", metavar="ID|FILE")
+@click.option("--out", required=True, metavar="FILE.xlsx", help="The workbook to write.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+def export_xlsform_cmd(ident: str, out: str, quiet: bool) -> None:
+    """Write instrument ID (or an instrument file) as an XLSForm workbook."""
+    from surveys.loader import parse_document
+    from surveys.xlsform import export_xlsform
+
+    if not out.lower().endswith(".xlsx"):
+        raise click.UsageError("--out must name an .xlsx file")
+    try:
+        if ident.lower().endswith(".xlsx"):  # an XLSForm rewritten in the exported layout
+            result = import_xlsform(ident)
+            inst, doc = result.instrument, result.document
+        else:
+            inst = _find(ident)
+            doc, _ = parse_document(Path(inst.path).read_text(encoding="utf-8"), inst.path)
+    except InstrumentError as exc:
+        for err in exc.errors:
+            click.echo(str(err), err=True)
+        sys.exit(1)
+    except XLSFormError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    try:
+        Path(out).write_bytes(export_xlsform(doc))
+    except OSError as exc:
+        click.echo(f"{out}: cannot write: {exc.strerror}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"wrote {out} ({inst.id} {inst.version}, sha256 {inst.sha256[:12]})")

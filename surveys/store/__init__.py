@@ -54,6 +54,7 @@ from surveys.store.errors import (
     UnknownInstrument,
     UnknownResponse,
     UnknownSurvey,
+    InvalidInstrument,
 )
 from surveys.store.records import (
     AnswerValue,
@@ -76,6 +77,7 @@ __all__ = [
     "CodeSpent",
     "InstrumentInfo",
     "InvalidAnswer",
+    "InvalidInstrument",
     "InvalidRecords",
     "InvalidSurvey",
     "ResponseHandle",

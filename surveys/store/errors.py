@@ -19,6 +19,11 @@ class UnknownInstrument(StoreError):
     """No instrument version with that sha256 is registered."""
 
 
+class InvalidInstrument(StoreError):
+    """An instrument version that cannot be stored or published (e.g. its
+    version label is taken by other content)."""
+
+
 class UnknownSurvey(StoreError):
     """No survey (wave) with that slug."""
 

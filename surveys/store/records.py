@@ -15,6 +15,12 @@ class InstrumentInfo:
     instrument_id: str
     version: str
     registered_on: dt.date
+    #: False for a draft (uploaded, previewable, not usable by a wave yet).
+    published: bool = True
+    #: "yaml" or "xlsform" when uploaded in the workspace.
+    source_format: str | None = None
+    #: The version it was published after (what changed is shown against it).
+    previous_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ class WavesMixin(InstrumentsMixin):
         if not label:
             raise InvalidSurvey("survey label must not be empty")
         clean_presets = self._check_presets(presets or {})
+        if not self.instrument_info(instrument_sha256).published:
+            raise InvalidSurvey("the instrument version is a draft; publish it before a wave uses it",
+                                "draft_instrument")
         instrument = self.instrument(instrument_sha256)
         for item in instrument.group_items:
             if item.options_from == "preset" and not clean_presets.get(item.group or item.id):

@@ -130,3 +130,40 @@ def test_demo_database(database_url, tmp_path):
         store.begin("cannabis-2018", code=code2)
     finally:
         engine.dispose()
+
+
+def _stderr_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal (where progress bars show)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+    proc = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=slave, cwd=ROOT, text=True)
+    os.close(slave)
+    out, _ = proc.communicate(timeout=600)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.returncode, out, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_demo_progress_bar_on_a_terminal_and_quiet(tmp_path):
+    code, out, err = _stderr_on_a_terminal("demo", "--out", str(tmp_path / "a"))
+    assert code == 0 and "writing waves:   0%" in err and "/5 [" in err
+    assert out.count("wrote ") == 5
+    code, out, err = _stderr_on_a_terminal("demo", "--out", str(tmp_path / "b"), "--quiet")
+    assert (code, out, err) == (0, "", "")
+    assert len(list((tmp_path / "b").iterdir())) == 5
+    # not a terminal (scripts, cron): no bar even without --quiet
+    proc = _run("demo", "--out", str(tmp_path / "c"))
+    assert proc.returncode == 0 and proc.stderr == ""

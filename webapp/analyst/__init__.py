@@ -17,3 +17,4 @@ def _analyst_languages() -> None:
     g.languages = ANALYST_LANGUAGES
 
 from webapp.analyst import auth, views  # noqa: E402,F401  (registers the routes)
+from webapp.analyst import instruments_views  # noqa: E402,F401  (instrument versions)

@@ -22,6 +22,10 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "preset_duplicate": lambda p: _("The list for the group %(group)s names a value twice.", **p),
     "tag_empty": lambda p: _("The group value %(tag)s is empty.", **p),
     "open_link": lambda p: _("This wave uses an open link; it has no codes."),
+    "draft_instrument": lambda p: _("That instrument version is a draft; publish it before a wave uses it."),
+    "already_published": lambda p: _("Version %(version)s of %(instrument)s is published already.", **p),
+    "version_taken": lambda p: _("Version %(version)s of %(instrument)s is published already with other "
+                                 "content; give the new one a new version number.", **p),
 }
 
 
@@ -39,6 +43,10 @@ _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
     "earlier_unscorable": lambda p: _("The scale %(scale)s cannot be scored in the earlier wave (%(detail)s).",
                                       **p),
     "no_answers": lambda p: _("That wave has no submitted answers."),
+    "item_reworded": lambda p: _("The item %(item)s of %(scale)s was reworded between the two instrument "
+                                 "versions.", **p),
+    "item_options_changed": lambda p: _("The answer options of the item %(item)s of %(scale)s changed between "
+                                        "the two instrument versions.", **p),
 }
 
 
@@ -78,3 +86,65 @@ def import_rejection_message(rejection: Any) -> str:
     """Why a row of an imported file was rejected, in the current language."""
     message = _IMPORT.get(rejection.kind)
     return message(rejection.params) if message else rejection.reason
+
+
+_EXPRESSIONS = "${q} = 'x', selected(${q}, 'x'), ${n} >= 10, and / or / not(...)"
+_XLSFORM: dict[str, Callable[[dict], str]] = {
+    "type_unsupported": lambda p: _("'%(type)s' is not a supported type; use text, integer, select_one LIST, "
+                                    "select_multiple LIST (either may end in or_other), note, begin group or "
+                                    "end group.", **p),
+    "decimal": lambda p: _("'decimal' is not supported yet: answers are stored as whole numbers; use integer "
+                           "(e.g. centimetres instead of metres)."),
+    "repeat": lambda p: _("'%(type)s' is not supported: a questionnaire here has no repeats; ask each question "
+                          "once.", **p),
+    "type_empty": lambda p: _("The type is empty; write e.g. text, integer or select_one LIST."),
+    "group_nested": lambda p: _("Groups inside groups are not supported: a group is one page; end the outer "
+                                "group first."),
+    "group_unended": lambda p: _("This group is never ended: add a row 'end group'."),
+    "group_end_alone": lambda p: _("'end group' without a 'begin group' above it."),
+    "group_empty": lambda p: _("The group %(group)s has no questions; a group is one page and needs at least one "
+                               "question (its notes become the page's introduction).", **p),
+    "note_condition": lambda p: _("A note cannot have a condition of its own: notes become the page's "
+                                  "introduction; put the condition on the group instead."),
+    "name_missing": lambda p: _("The question has no name; give it a short id such as q1."),
+    "name_format": lambda p: _("The name %(name)s may only hold lower-case letters, digits and _, and must start "
+                               "with a letter (e.g. q1).", **p),
+    "name_taken": lambda p: _("The name %(name)s is also used on row %(other_row)s; names must be unique.", **p),
+    "label_missing": lambda p: _("The question %(name)s has no label (its text).", **p),
+    "list_unknown": lambda p: _("There is no list %(list)s on the choices sheet.", **p),
+    "column_unsupported": lambda p: _("The column %(name)s is not supported; clear it or delete the column.", **p),
+    "setting_unsupported": lambda p: _("The setting %(setting)s is not supported (only default_language, form_id, "
+                                       "form_title and version); delete the column.", **p),
+    "not_yes_no": lambda p: _("'%(value)s' is not yes or no.", **p),
+    "no_survey_sheet": lambda p: _("There is no sheet named survey; an XLSForm has the sheets survey, choices and "
+                                   "settings."),
+    "no_swedish": lambda p: _("The form has no Swedish texts: add label::Svenska (sv) columns, or set "
+                              "default_language to Svenska (sv) on the settings sheet when the plain label column "
+                              "is in Swedish."),
+    "choice_duplicate": lambda p: _("The choice %(name)s appears twice in the list %(list)s.", **p),
+    "choice_no_label": lambda p: _("The choice %(name)s of the list %(list)s has no label.", **p),
+    "id_invalid": lambda p: _("'%(id)s' is not a valid instrument id (lower-case letters, digits and -, starting "
+                              "with a letter); change form_id on the settings sheet.", **p),
+    "expr_syntax": lambda p: _("Cannot read '%(text)s' at character %(position)s; write conditions like "
+                               "%(examples)s.", examples=_EXPRESSIONS, **p),
+    "expr_incomplete": lambda p: _("The expression ends too early; write conditions like %(examples)s.",
+                                   examples=_EXPRESSIONS),
+    "expr_curly": lambda p: _("The quote %(quote)s at character %(position)s is a typographic quote; write "
+                              "straight quotes ' (Excel's autocorrect makes them curly).", **p),
+    "expr_function": lambda p: _("%(name)s is not supported; write conditions like %(examples)s.",
+                                 examples=_EXPRESSIONS, **p),
+    "expr_not_earlier": lambda p: _("${%(name)s} is not a question before this row (a condition can only use "
+                                    "earlier questions).", **p),
+    "expr_not_choice": lambda p: _("'%(value)s' is not a choice of ${%(name)s} (choices: %(choices)s).", **p),
+    "expr_multi": lambda p: _("${%(name)s} allows several answers: write selected(${%(name)s}, '%(value)s').",
+                              **p),
+    "constraint_integer": lambda p: _("An integer constraint must look like . >= 10 and . <= 20."),
+    "constraint_text": lambda p: _("A text constraint must look like string-length(.) <= 200."),
+}
+
+
+def xlsform_problem_line(problem: Any) -> str:
+    """``FILE:SHEET:ROW:COLUMN: message`` with the message in the current
+    language (the English one for cases not worded here)."""
+    message = _XLSFORM.get(problem.key)
+    return f"{problem.location()}: {message(problem.params) if message else problem.message}"
