@@ -30,15 +30,15 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     sha = env.store.survey("cannabis-2018").instrument_sha256
     r = c.post_form("/analyst/waves/new", {"instrument": sha, "slug": "cannabis-2019",
                                            "label": "2019", "mode": "codes",
-                                           "presets": "school: Skola A; Skola B"})
+                                           "presets": "school: Skola A; Skola B\nclass: 9A; 9B"})
     assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
     wave = env.store.survey("cannabis-2019")
-    assert wave.presets == {"school": ["Skola A", "Skola B"]} and not wave.is_open
+    assert wave.presets == {"school": ["Skola A", "Skola B"], "class": ["9A", "9B"]} and not wave.is_open
     assert "cannabis-2019" in c.get("/analyst/").get_data(as_text=True)  # granted to creator
     r = c.post_form("/analyst/cannabis-2019/", {}, action="/analyst/cannabis-2019/open")
     assert r.status_code == 302 and env.store.survey("cannabis-2019").is_open
     r = c.post_form("/analyst/cannabis-2019/codes",
-                    {"count": "30", "tags": "school = Skola A\nclass = 9A", "output": "html"})
+                    {"count": "30", "tag_school": "Skola A", "tag_class": "9A", "output": "html"})
     page = r.get_data(as_text=True)
     shown = re.findall(r'<p class="code">([A-Z0-9-]+)</p>', page)
     assert r.status_code == 200 and len(set(shown)) == 30
