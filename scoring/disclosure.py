@@ -81,15 +81,17 @@ class Disclosure:
         self.n = int(n)
         self.min_n = int(min_n)
         self.declared = tuple(columns)
-        self.columns = tuple(c for c in columns if c in groups)
+        bd = Breakdowns(groups, self.n, order)
+        factors = {c: bd.factor(c) for c in columns if c in groups}
+        #: the declared columns someone has a value for
+        self.columns = tuple(c for c in columns if c in factors and factors[c][0])
         self.nested = {c: p for c, p in (nested or {}).items() if c in self.columns and p in self.columns}
         self.max_two_way_cells = max_two_way_cells
-        bd = Breakdowns(groups, self.n, order)
         self._labels: dict[str, list[str]] = {}
         codes = np.zeros((self.n, len(self.columns)), dtype=np.int64)
         radix = np.zeros(len(self.columns), dtype=np.int64)
         for j, c in enumerate(self.columns):
-            uniq, cc = bd.factor(c)
+            uniq, cc = factors[c]
             self._labels[c] = uniq
             codes[:, j] = np.where(cc >= 0, cc, len(uniq))  # no answer: a code of its own, last
             radix[j] = len(uniq) + 1
