@@ -98,6 +98,8 @@ def _share_cells(x: np.ndarray, codes, breakdown: Breakdown, min_n: int,
              two_proportions(int(k[g]), int(n[g]), K - int(k[g]), N - int(n[g]))
              for g in range(cells.size)]
     p_holm = holm([np.nan if t is None else t.p for t in tests])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = k / n  # NaN (null) for a cell where nobody answered
     out = []
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
@@ -108,7 +110,7 @@ def _share_cells(x: np.ndarray, codes, breakdown: Breakdown, min_n: int,
             continue
         t = tests[g]
         out.append({"by": by, "suppressed": False, "note": None, "n": int(k[g]), "of": int(n[g]),
-                    "pct": pct(k[g] / n[g]), "ci95": [pct(lo[g]), pct(hi[g])],
+                    "pct": pct(share[g]), "ci95": [pct(lo[g]), pct(hi[g])],
                     "vs_rest": None if t is None else
                     {"test": t.test, "diff_pct": pct(t.diff), "p": num(t.p), "p_holm": num(p_holm[g])}})
     return out
@@ -146,6 +148,6 @@ def themes(block: np.ndarray, codes, breakdown: Breakdown, min_n: int) -> list[d
             continue
         out.append({"by": by, "suppressed": False, "n": int(n[g]),
                     "shares": {str(c): {"n": None, "pct": None, "suppressed": True} if option_hidden[g, j] else
-                               {"n": int(named[g, j]), "pct": pct(named[g, j] / n[g]), "suppressed": False}
+                               {"n": int(named[g, j]), "pct": pct(named[g, j] / n[g]) if n[g] else None, "suppressed": False}
                                for j, c in enumerate(codes)}})
     return out
