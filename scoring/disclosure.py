@@ -237,6 +237,11 @@ class Disclosure:
             basis = _split_basis(M, shown, block_of_cell, block_of_atom)
             cand_cells = np.flatnonzero(hidden & small(n_cell))
             found_cells = cand_cells[_in_span(M[cand_cells], basis)]
+            if found_cells.size == 0:
+                # the hidden cells of a table (or of a row or column of a
+                # two-way table) together: their sum is the total minus the
+                # shown cells, so it must not be small either
+                found_cells = self._small_unions(tcs, offsets, hidden, n_cell, M, basis)
             found_atoms = small_atoms[:0]
             if found_cells.size == 0:  # an atom that is a cell was handled as that cell
                 found_atoms = small_atoms[_in_span_unit(pos[small_atoms], basis)]
@@ -276,6 +281,25 @@ class Disclosure:
             if column in table:
                 block_of_cell[offsets[t]:offsets[t + 1]] = tc.cells.parts[:, table.index(column)]
         return block_of_cell, self.atom_codes[live, best]
+
+    def _small_unions(self, tcs, offsets, hidden, n_cell, M, basis) -> np.ndarray:
+        """One hidden cell of each set of hidden cells (a table's, or a line's
+        of a two-way table) whose union is small and derivable."""
+        out = []
+        for t, tc in enumerate(tcs):
+            lo, hi = int(offsets[t]), int(offsets[t + 1])
+            members = np.arange(lo, hi)
+            sets = [members]
+            parts = tc.cells.parts
+            if parts.shape[1] == 2:
+                sets += [members[parts[:, j] == v] for j in range(2) for v in np.unique(parts[:, j])]
+            for cells in sets:
+                gone = cells[hidden[cells] & (n_cell[cells] > 0)]
+                if gone.size < 2 or not small(n_cell[gone].sum(), self.min_n):
+                    continue
+                if _in_span(M[gone].sum(axis=0)[None, :], basis)[0]:
+                    out.append(int(gone[0]))
+        return np.array(sorted(set(out)), dtype=np.int64)
 
     def _pick_for_cell(self, cell: int, tcs, offsets, table_of, hidden, n_cell) -> int | None:
         """The shown cell to hide so that a derivable small cell is not:

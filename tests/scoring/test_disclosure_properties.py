@@ -101,6 +101,14 @@ def test_no_small_cell_or_atom_is_derivable(rows, min_n) -> None:
         assert codes.min() >= 0 and codes.size == n
     for vector in small + [a.astype(float) for a in _atoms(groups) if _small(int(a.sum()), min_n)]:
         assert not _derivable(shown, vector)
+    # nor the hidden cells of a table together (the total minus the shown ones)
+    for table in d.tables:
+        union = np.zeros(n)
+        for g, labels in enumerate(d.cells(table).labels):
+            if hidden[table][g]:
+                union += _members(groups, table, labels)
+        if _small(int(union.sum()), min_n):
+            assert not _derivable(shown, union)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
