@@ -216,6 +216,8 @@ class Disclosure:
                                  for tc in tcs]).astype(np.int64)
         small = lambda v: (v > 0) & (v < self.min_n)  # noqa: E731
         hidden = small(n_cell)
+        if hidden.size == 0:  # no respondents: no cells
+            return self._split(hidden, offsets)
         if hidden[0]:  # the overall figure is small: every cell is smaller still
             hidden[:] = n_cell > 0
         live = np.flatnonzero(c > 0)  # atoms with a count of 0 are known zeros
