@@ -54,3 +54,22 @@ def test_class_tags_within_a_school_from_the_waves_list(env, logged_in) -> None:
     assert r.status_code == 200
     [batch] = env.store.code_batches("cannabis-2019")
     assert batch.tags == {"school": SCHOOLS[0], "class": "9A"}
+
+
+def test_import_stores_only_declared_group_columns(env, logged_in) -> None:
+    """An imported case number or name never reaches the stored answers, the
+    raw downloads or the breakdowns; the analyst is told which columns."""
+    import io
+
+    c = logged_in("a")
+    rows = "school;grade;use;case_no;elev\n" + "".join(
+        f"{SCHOOLS[0]};1;1;2014-{i:03d};Elev{i:02d}\n" for i in range(6))
+    r = c.post_form(f"/analyst/{SLUG}/import?lang=en",
+                    {"file": (io.BytesIO(rows.encode()), "old.csv")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert "6 responses imported." in page
+    assert "The columns case_no, elev are not groups of this survey and were not stored." in page
+    assert all(set(rec["groups"]) <= {"school", "grade"} for rec in env.store.wave_records(SLUG))
+    raw = c.get(f"/analyst/{SLUG}/downloads/raw-csv").data.decode("utf-8-sig")
+    assert "Elev01" not in raw and "2014-001" not in raw and "case_no" not in raw

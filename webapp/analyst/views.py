@@ -354,6 +354,9 @@ def import_csv(slug: str) -> Any:
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
             flash(_("%(n)s responses imported.", n=report.imported), "info")
+            if report.dropped_columns:
+                flash(_("The columns %(columns)s are not groups of this survey and were not stored.",
+                        columns=", ".join(report.dropped_columns)), "info")
             return redirect(url_for("analyst.survey", slug=slug))
     status = 400 if report is not None or (request.method == "POST" and form.errors) else 200
     return render_template("analyst/import.html", survey=s, form=form, report=report,
