@@ -105,6 +105,9 @@ class Disclosure:
         self._tables: dict[Table, _TableCells] = {}
         self.tables: tuple[Table, ...] = self._publishable()
         self._cache: dict[bytes, dict[Table, np.ndarray]] = {}
+        #: the row-space basis of one block's shown cells over its live atoms
+        #: (the same blocks recur across rounds and measures)
+        self._block_cache: dict[tuple[bytes, bytes], np.ndarray] = {}
 
     # ------------------------------------------------------------ tables
     def _table_cells(self, table: Table) -> _TableCells:
@@ -236,7 +239,7 @@ class Disclosure:
         candidates = np.zeros(offsets[-1], dtype=bool)
         for _round in range(int(offsets[-1]) + 1):
             shown = np.flatnonzero(~hidden & (n_cell > 0))
-            basis = _split_basis(M, shown, block_of_cell, block_of_atom)
+            basis = _split_basis(M, shown, block_of_cell, block_of_atom, live, self._block_cache)
             cand_cells = np.flatnonzero(hidden & small(n_cell))
             found_cells = cand_cells[_in_span(M[cand_cells], basis)]
             if found_cells.size == 0:
@@ -360,10 +363,12 @@ def _pick_for_atom(column: np.ndarray, hidden: np.ndarray, n_cell: np.ndarray) -
 
 
 def _split_basis(M: np.ndarray, shown: np.ndarray, block_of_cell: np.ndarray,
-                 block_of_atom: np.ndarray) -> np.ndarray:
+                 block_of_atom: np.ndarray, live: np.ndarray,
+                 cache: dict[tuple[bytes, bytes], np.ndarray]) -> np.ndarray:
     """An orthonormal basis (atoms x rank) of the row space of the shown
     cells ``M[shown]``: block by block for the cells within one value of the
-    splitting column, then the linking cells' part orthogonal to those."""
+    splitting column (cached by the block's cells and live atoms), then the
+    linking cells' part orthogonal to those."""
     basis = np.zeros((M.shape[1], 0))
     blocks = block_of_cell[shown]
     inner = shown[blocks >= 0]
@@ -371,7 +376,10 @@ def _split_basis(M: np.ndarray, shown: np.ndarray, block_of_cell: np.ndarray,
     for b in np.unique(blocks[blocks >= 0]):
         rows = inner[block_of_cell[inner] == b]
         atoms = np.flatnonzero(block_of_atom == b)
-        q = _row_basis(M[np.ix_(rows, atoms)])
+        key = (rows.tobytes(), live[atoms].tobytes())
+        q = cache.get(key)
+        if q is None:
+            q = cache[key] = _row_basis(M[np.ix_(rows, atoms)])
         piece = np.zeros((M.shape[1], q.shape[1]))
         piece[atoms] = q
         pieces.append(piece)
