@@ -5,7 +5,7 @@ Modules (one job each): ``scales`` (reverse coding, scale scores),
 ``descriptives`` (n, mean, SD, t interval, per-group moments), ``reliability``
 (Cronbach's alpha, item-total r, alpha if deleted), ``inference`` (t tests,
 Hedges' g, Wilson, binomial, two proportions / Fisher, Holm), ``shares``,
-``index`` (trygghetsindex), ``suppression``, ``groups`` (label coding, cells,
+``index`` (trygghetsindex), ``disclosure`` (the one disclosure-control step: joint small-cell suppression and the numerator rule), ``groups`` (label coding, cells,
 group-vs-rest), ``comparison`` (waves), ``errors``; ``report`` with its
 ``report_*`` helpers is the only part that reads the instrument and dataset:
 ``scoring.report.score_report(instrument, dataset, by=(), compare=None)``.

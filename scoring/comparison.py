@@ -10,7 +10,7 @@ from .errors import IncomparableError
 from .groups import Cells
 from .inference import hedges_g, two_proportions, welch_t
 from .jsonsafe import num, pair, pct
-from .suppression import suppress
+from .disclosure import share_shown
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument, Scale
@@ -99,17 +99,16 @@ def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict
 
 
 def compare_scale_groups(current: np.ndarray, cells: Cells, hidden: np.ndarray, previous: np.ndarray,
-                         prev_cells: Cells, min_n: int) -> list[dict[str, Any]]:
+                         prev_cells: Cells, prev_hidden: np.ndarray, min_n: int) -> list[dict[str, Any]]:
     """The comparison of :func:`compare_scale` per cell present in both waves
     (matched by label), in the current breakdown's order.
 
-    ``hidden`` flags the current wave's suppressed cells; the earlier wave's
-    cells are suppressed the same way (primary and secondary), and a cell
-    hidden on either side has no figures.
+    ``hidden`` and ``prev_hidden`` flag each wave's hidden cells (each
+    decided by that wave's disclosure control); a cell hidden on either side
+    has no figures.
     """
     a = grouped_moments(current, cells.codes, cells.size)
     b = grouped_moments(previous, prev_cells.codes, prev_cells.size)
-    prev_hidden = suppress(b.n, min_n, prev_cells.constraints())
     where = {labels: g for g, labels in enumerate(prev_cells.labels)}
     out = []
     for g, labels in enumerate(cells.labels):
@@ -146,8 +145,9 @@ def _desc(m: Moments) -> dict[str, Any]:
 
 def compare_share(k1: int, n1: int, k0: int, n0: int, min_n: int) -> dict[str, Any]:
     """Two-proportion test (Fisher's exact test when counts are small) of the
-    current share k1/n1 against the previous k0/n0."""
-    if n1 < min_n or n0 < min_n:
+    current share k1/n1 against the previous k0/n0; hidden unless both
+    shares pass the numerator rule (so the difference reveals neither)."""
+    if not (share_shown(k1, n1, min_n) and share_shown(k0, n0, min_n)):
         return {"suppressed": True, "previous": None, "diff_pct": None, "test": None, "p": None}
     t = two_proportions(k1, n1, k0, n0)
     return {"suppressed": False, "previous": {"n": k0, "of": n0, "pct": pct(k0 / n0)},

@@ -109,16 +109,6 @@ class Cells:
     def size(self) -> int:
         return len(self.labels)
 
-    def constraints(self) -> list[np.ndarray]:
-        """Sets of cells whose sum may be known (published elsewhere): the
-        whole breakdown and, with two columns, every row and every column."""
-        sets = [np.arange(self.size)]
-        if len(self.columns) == 2:
-            for j in range(2):
-                for v in np.unique(self.parts[:, j]):
-                    sets.append(np.flatnonzero(self.parts[:, j] == v))
-        return sets
-
 
 def make_cells(columns: dict[str, tuple[list[str], np.ndarray]]) -> Cells:
     """Cells from one or two factorized columns; only combinations that occur

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 
 import numpy as np
 
-from .cells import Breakdowns
+from .disclosure import Breakdown, BreakdownError, Disclosure
 from .comparison import (check_comparable, compare_scale, compare_scale_groups, compare_share, different_instruments,
                          scale_missing)
 from .errors import IncomparableError, ScoringError
@@ -43,7 +43,22 @@ class _Wave:
                 self.missing_codes[item.id] = tuple(rs.missing_codes)
             if item.group and rs is not None and item.options_from != "preset":
                 order[item.group] = [o.label.get() for o in rs.options]
-        self.breakdowns = Breakdowns(dataset.groups, dataset.n, order)
+        #: the one disclosure-control step of every figure of this wave
+        self.disclosure = Disclosure(dataset.groups, dataset.n, instrument.group_columns,
+                                     instrument.suppression_min_n, instrument.nested_groups, order)
+
+    def breakdown(self, by: Sequence[str]) -> Breakdown | None:
+        return self.disclosure.breakdown(by) if by else None
+
+    def same_breakdown(self, other: Breakdown | None) -> Breakdown | None:
+        """This wave's breakdown by the columns of ``other`` (None when this
+        wave cannot publish it)."""
+        if other is None:
+            return None
+        try:
+            return self.disclosure.breakdown(other.table)
+        except BreakdownError:
+            return None
 
     def has(self, column: str) -> bool:
         return column in self.col
@@ -72,7 +87,10 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
                  compare: Compare = None) -> dict[str, Any]:
     """Score ``dataset`` against ``instrument``: the JSON object of DESIGN.md.
 
-    ``by`` names one or two group columns (two give the cross breakdown).
+    ``by`` names one or two declared group columns (two give the cross
+    breakdown; a nested column alone comes with its parent); anything else
+    raises :class:`scoring.disclosure.BreakdownError`. Every figure passes
+    the wave's joint disclosure control (``scoring.disclosure``).
     ``compare`` is an earlier wave of the same instrument (a Dataset, or an
     (instrument, Dataset) pair when the instrument version differs); raises
     :class:`IncomparableError` when a scale is defined differently.
@@ -80,10 +98,12 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
     by = tuple(by)
     wave = _Wave(instrument, dataset)
     min_n = int(instrument.suppression_min_n)
-    cells = wave.breakdowns.cells(by) if by else None
+    cells = wave.breakdown(by)
+    if cells is not None:
+        by = cells.table
     area_cells = cells
-    if area_cells is None and wave.breakdowns.has("area"):
-        area_cells = wave.breakdowns.cells(("area",))
+    if area_cells is None and "area" in wave.disclosure.columns:
+        area_cells = wave.breakdown(("area",))
 
     previous = _previous_wave(instrument, compare)
 
@@ -130,7 +150,7 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
                 continue
             report["shares"][item.id] = multi_shares(block, codes, min_n)
             if area_cells is not None:
-                report["themes"][item.id] = {"by": list(area_cells.columns),
+                report["themes"][item.id] = {"by": list(area_cells.table),
                                              "groups": themes(block, codes, area_cells, min_n)}
                 if previous is not None:
                     comparison["themes"][item.id] = _theme_change(wave, previous, item.id, codes, area_cells,
@@ -155,7 +175,7 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
         X = np.column_stack([wave.column(i) for i in items])
         report["indices"][index.id] = score_index(index, X, area_cells, min_n)
         if previous is not None and all(previous.has(i) for i in items):
-            prev_cells = previous.breakdowns.cells(area_cells.columns) if area_cells is not None else None
+            prev_cells = previous.same_breakdown(area_cells)
             Y = np.column_stack([previous.column(i) for i in items])
             comparison["indices"][index.id] = _index_change(report["indices"][index.id],
                                                             score_index(index, Y, prev_cells, min_n))
@@ -202,34 +222,39 @@ def _scale_group_change(previous: _Wave, cells, entry: dict, scores: np.ndarray,
     """Per cell of the breakdown present in both waves: the scale's wave
     comparison (empty without a breakdown or when the earlier wave lacks
     the breakdown's columns)."""
-    if cells is None or not all(previous.breakdowns.has(c) for c in cells.columns):
+    prev = previous.same_breakdown(cells)
+    if cells is None or prev is None:
         return []
     hidden = np.array([g["suppressed"] for g in entry["groups"]], dtype=bool)
-    return compare_scale_groups(scores, cells, hidden, prev_scores, previous.breakdowns.cells(cells.columns), min_n)
+    prev_hidden = prev.hidden(~np.isnan(prev_scores))
+    return compare_scale_groups(scores, cells.cells, hidden, prev_scores, prev.cells, prev_hidden, min_n)
 
 
 def _theme_change(wave: _Wave, previous: _Wave, item_id: str, codes, cells, current: dict, min_n: int) -> dict:
     """Per cell (area): the previous wave's share naming each theme and the change."""
     block = previous.multi_block(item_id, codes)
-    if block is None or not all(previous.breakdowns.has(c) for c in cells.columns):
-        return {"by": list(cells.columns), "groups": []}
-    prev_cells = previous.breakdowns.cells(cells.columns)
-    n, named, hidden = theme_cells(block, codes, prev_cells, min_n)
-    prev = {labels: g for g, labels in enumerate(prev_cells.labels)}
+    prev_cells = previous.same_breakdown(cells)
+    if block is None or prev_cells is None:
+        return {"by": list(cells.table), "groups": []}
+    n, named, hidden, option_hidden = theme_cells(block, codes, prev_cells, min_n)
+    prev = {labels: g for g, labels in enumerate(prev_cells.cells.labels)}
     out = []
     for cur in current["groups"]:
-        key = tuple(cur["by"][c] for c in cells.columns)
+        key = tuple(cur["by"][c] for c in cells.table)
         g = prev.get(key)
         if cur["suppressed"] or g is None or hidden[g]:
             out.append({"by": cur["by"], "suppressed": True, "previous_n": None, "change_pct": None})
             continue
         change = {}
         for j, c in enumerate(codes):
+            now = cur["shares"][str(c)]["pct"]
+            if option_hidden[g, j] or now is None:  # a small numerator on either side
+                change[str(c)] = {"previous_pct": None, "change_pct": None}
+                continue
             before = named[g, j] / n[g]
-            change[str(c)] = {"previous_pct": pct(before),
-                              "change_pct": num(cur["shares"][str(c)]["pct"] - 100.0 * before)}
+            change[str(c)] = {"previous_pct": pct(before), "change_pct": num(now - 100.0 * before)}
         out.append({"by": cur["by"], "suppressed": False, "previous_n": int(n[g]), "change_pct": change})
-    return {"by": list(cells.columns), "groups": out}
+    return {"by": list(cells.table), "groups": out}
 
 
 def _index_change(current: dict, previous: dict) -> dict:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .descriptives import Moments, grouped_moments, moments, t_interval
-from .groups import Cells, group_vs_rest
+from .disclosure import Breakdown, code_table_hidden
+from .groups import group_vs_rest
 from .inference import one_sample_t, progress_to_target
 from .jsonsafe import count, num, pair
 from .reliability import CrossProducts, alpha_from_covariance, cross_products
 from .scales import ItemBlock, scale_scores_from_block
 from .shares import columns_code_counts
-from .suppression import suppress
 
 if TYPE_CHECKING:
     from surveys.instrument import Scale
@@ -42,7 +42,8 @@ def _pooled(m: Moments) -> Moments:
     return Moments(np.int64(N), np.float64(M), np.float64(ss))
 
 
-def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) -> tuple[dict[str, Any], np.ndarray]:
+def score_scale(scale: "Scale", X: np.ndarray, cells: Breakdown | None,
+                min_n: int) -> tuple[dict[str, Any], np.ndarray]:
     """The report entry for one scale and the per-respondent scores.
 
     ``X`` (respondents x the scale's items, NaN = not answered) is owned by
@@ -68,8 +69,8 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         scores = scale_scores_from_block(block, rev, lo, hi, scale.min_answered, scale.method, answered)
     signs = np.where(rev, -1.0, 1.0)
     complete = answered == k
-    codes = cells.codes if cells is not None else np.zeros(scores.size, dtype=np.int64)
-    cp = cross_products(block.values, complete, codes, cells.size if cells is not None else 1)
+    codes = cells.cells.codes if cells is not None else np.zeros(scores.size, dtype=np.int64)
+    cp = cross_products(block.values, complete, codes, cells.cells.size if cells is not None else 1)
 
     m = moments(scores)
     C, n_list = cp.covariance()
@@ -89,11 +90,11 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Cells | None, min_n: int) 
         "min_answered": int(scale.min_answered),
         "range": [0, k] if scale.method == "correct" else [lo, hi],
         "overall": overall,
-        "item_stats": _item_stats(scale, block, lo, hi, rel, shown),
+        "item_stats": _item_stats(scale, block, lo, hi, rel, shown, min_n),
         "groups": [],
     }
     if cells is not None:
-        entry["groups"] = _group_cells(cells, scores, cp, signs, min_n, list(scale.items))
+        entry["groups"] = _group_cells(cells, scores, complete, cp, signs, min_n, list(scale.items))
     return entry, scores
 
 
@@ -121,7 +122,8 @@ def _target(scale: "Scale", m: Moments) -> dict[str, Any] | None:
     return {"value": scale.target.value, "year": scale.target.year, "progress": progress}
 
 
-def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, shown: bool) -> list[dict[str, Any]]:
+def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, shown: bool,
+                min_n: int) -> list[dict[str, Any]]:
     """Per item: n, mean, SD and the answer distribution (from one bincount
     per item), with the corrected item-total r and alpha if deleted."""
     out = []
@@ -140,14 +142,21 @@ def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, sho
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = (counts * codes).sum() / n
             sd = np.sqrt((counts * (codes - mean) ** 2).sum() / (n - 1)) if n > 1 else np.nan
+        code_hidden = code_table_hidden(counts, n, min_n)
         row: dict[str, Any] = {"item": item, "reversed": item in scale.reversed, "n": n if shown else None,
                                "mean": num(mean) if shown else None, "sd": num(sd) if shown else None,
                                "r_drop": num(rel.r_drop[j]) if shown else None,
                                "alpha_if_deleted": num(rel.alpha_if_deleted[j]) if shown else None}
         if scale.method == "correct":
-            row["pct_correct"] = num(100.0 * mean) if shown else None
+            # a 0/1 item's mean is the share correct: the numerator rule applies
+            ok = shown and not code_hidden.any()
+            row["pct_correct"] = num(100.0 * mean) if ok else None
+            if not ok:
+                row["mean"] = row["sd"] = None
         else:
-            row["distribution"] = {str(int(c)): int(v) for c, v in zip(codes, counts)} if shown else None
+            # each code's count passes the numerator rule (null where hidden)
+            row["distribution"] = {str(int(c)): None if h else int(v)
+                                   for c, v, h in zip(codes, counts, code_hidden)} if shown else None
         out.append(row)
     return out
 
@@ -166,11 +175,14 @@ def _group_reliability(cp: CrossProducts, g: int, flip: np.ndarray, items: list[
     return num(rel.alpha), int(m), per_item
 
 
-def _group_cells(cells: Cells, scores: np.ndarray, cp: CrossProducts, signs: np.ndarray,
-                 min_n: int, items: list[str]) -> list[dict[str, Any]]:
+def _group_cells(breakdown: Breakdown, scores: np.ndarray, complete: np.ndarray, cp: CrossProducts,
+                 signs: np.ndarray, min_n: int, items: list[str]) -> list[dict[str, Any]]:
+    cells = breakdown.cells
     size = cells.size
     gm = grouped_moments(scores, cells.codes, size)
-    hidden = suppress(gm.n, min_n, cells.constraints())
+    hidden = breakdown.hidden(~np.isnan(scores))
+    # alpha_n (who answered every item) is a count of its own
+    alpha_hidden = breakdown.hidden(complete)
     sd = gm.sd
     lo, hi = t_interval(gm.mean, sd, gm.n)
     flip = np.outer(signs, signs)
@@ -182,7 +194,8 @@ def _group_cells(cells: Cells, scores: np.ndarray, cp: CrossProducts, signs: np.
             out.append({"by": by, "suppressed": True, "n": None, "mean": None, "sd": None, "ci95": None,
                         "alpha": None, "alpha_n": None, "item_reliability": None, "vs_rest": None})
             continue
-        alpha, alpha_n, per_item = _group_reliability(cp, g, flip, items, min_n)
+        alpha, alpha_n, per_item = (None, None, None) if alpha_hidden[g] else \
+            _group_reliability(cp, g, flip, items, min_n)
         out.append({"by": by, "suppressed": False, "n": count(gm.n[g]), "mean": num(gm.mean[g]), "sd": num(sd[g]),
                     "ci95": pair(lo[g], hi[g]),
                     "alpha": alpha, "alpha_n": alpha_n, "item_reliability": per_item,

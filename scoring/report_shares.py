@@ -5,22 +5,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .groups import Cells
+from .disclosure import Breakdown, code_table_hidden, share_shown
 from .inference import binomial_test, holm, progress_to_target, two_proportions, wilson_interval
 from .jsonsafe import num, pct
 from .shares import code_counts, grouped_share
-from .suppression import suppress
 
 if TYPE_CHECKING:
     from surveys.instrument import Share
 
 
-def code_table(counts: np.ndarray, codes, n: int, min_n: int) -> dict[str, Any]:
-    """{code: {n, pct, ci95}} with percentages; all null when n < min_n."""
+def code_table(counts: np.ndarray, codes, n: int, min_n: int, exclusive: bool = True) -> dict[str, Any]:
+    """{code: {n, pct, ci95}} with percentages; null for a code that fails
+    the numerator rule (k and n - k each 0 or at least min_n) and, when the
+    codes are ``exclusive`` (they sum to n), for as many more as keep the
+    hidden ones from being recovered; all null when n < min_n."""
+    counts = np.asarray(counts)
     lo, hi = wilson_interval(counts, n)
+    hidden = code_table_hidden(counts, n, min_n) if exclusive else ~share_shown(counts, n, min_n)
     out = {}
-    for c, k, a, b in zip(codes, counts, lo, hi):
-        if n < min_n:
+    for c, k, a, b, h in zip(codes, counts, lo, hi, hidden):
+        if n < min_n or h:
             out[str(c)] = {"n": None, "pct": None, "ci95": None}
         else:
             out[str(c)] = {"n": int(k), "pct": pct(k / n), "ci95": [pct(a), pct(b)]}
@@ -43,21 +47,24 @@ def multi_shares(block: np.ndarray, codes, min_n: int) -> dict[str, Any]:
     answered = multi_answered(block)
     n = int(answered.sum())
     counts = (block[answered] == 1).sum(axis=0)
-    return code_table(counts, codes, n, min_n)
+    return code_table(counts, codes, n, min_n, exclusive=False)
 
 
-def declared_share(share: "Share", x: np.ndarray, cells: Cells | None, min_n: int) -> dict[str, Any]:
+def declared_share(share: "Share", x: np.ndarray, cells: Breakdown | None, min_n: int) -> dict[str, Any]:
     """A declared share (e.g. never tried): overall with baseline (exact
-    binomial test) and target, and per cell with a test against the rest."""
+    binomial test) and target, and per cell with a test against the rest.
+    Overall and per cell, a share is shown only when it passes the
+    numerator rule, decided jointly over every published table."""
     answered = ~np.isnan(x)
     hit = np.isin(x, np.asarray(share.codes, dtype=np.float64))
     k, n = int(hit.sum()), int(answered.sum())
-    shown = n >= min_n
+    shown = bool(share_shown(k, n, min_n))
     lo, hi = wilson_interval(k, n)
     p = k / n if n else np.nan
     entry: dict[str, Any] = {
         "item": share.item, "codes": list(share.codes), "label": dict(share.label.values),
         "suppressed": not shown,
+        "note": None if shown else ("small_numerator" if n >= min_n else "small_group"),
         "n": k if shown else None, "of": n if shown else None,
         "pct": pct(p) if shown else None, "ci95": [pct(lo), pct(hi)] if shown else None,
         "baseline": None, "target": None, "groups": [],
@@ -73,47 +80,66 @@ def declared_share(share: "Share", x: np.ndarray, cells: Cells | None, min_n: in
             progress = num(progress_to_target(p, share.baseline.value, t.value))
         entry["target"] = {"value": t.value, "pct": 100.0 * t.value, "year": t.year, "progress": progress}
     if cells is not None:
-        entry["groups"] = _share_cells(x, share.codes, cells, min_n)
+        entry["groups"] = _share_cells(x, share.codes, cells, min_n, overall_shown=shown)
     return entry
 
 
-def _share_cells(x: np.ndarray, codes, cells: Cells, min_n: int) -> list[dict[str, Any]]:
+def _share_cells(x: np.ndarray, codes, breakdown: Breakdown, min_n: int,
+                 overall_shown: bool) -> list[dict[str, Any]]:
+    cells = breakdown.cells
+    answered = ~np.isnan(x)
     k, n = grouped_share(x, codes, cells.codes, cells.size)
-    hidden = suppress(n, min_n, cells.constraints())
+    group_hidden = breakdown.hidden(answered)
+    hidden = group_hidden | breakdown.share_hidden(answered, np.isin(x, np.asarray(codes, dtype=np.float64)))
     K, N = int(k.sum()), int(n.sum())
     lo, hi = wilson_interval(k, n)
-    tests = [None if hidden[g] else two_proportions(int(k[g]), int(n[g]), K - int(k[g]), N - int(n[g]))
+    # the test against the rest uses the overall counts: only when those are shown
+    tests = [None if hidden[g] or not overall_shown else
+             two_proportions(int(k[g]), int(n[g]), K - int(k[g]), N - int(n[g]))
              for g in range(cells.size)]
     p_holm = holm([np.nan if t is None else t.p for t in tests])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = k / n  # NaN (null) for a cell where nobody answered
     out = []
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
         if hidden[g]:
-            out.append({"by": by, "suppressed": True, "n": None, "of": None, "pct": None, "ci95": None,
-                        "vs_rest": None})
+            out.append({"by": by, "suppressed": True,
+                        "note": "small_group" if group_hidden[g] else "small_numerator",
+                        "n": None, "of": None, "pct": None, "ci95": None, "vs_rest": None})
             continue
         t = tests[g]
-        out.append({"by": by, "suppressed": False, "n": int(k[g]), "of": int(n[g]), "pct": pct(k[g] / n[g]),
-                    "ci95": [pct(lo[g]), pct(hi[g])],
-                    "vs_rest": {"test": t.test, "diff_pct": pct(t.diff), "p": num(t.p), "p_holm": num(p_holm[g])}})
+        out.append({"by": by, "suppressed": False, "note": None, "n": int(k[g]), "of": int(n[g]),
+                    "pct": pct(share[g]), "ci95": [pct(lo[g]), pct(hi[g])],
+                    "vs_rest": None if t is None else
+                    {"test": t.test, "diff_pct": pct(t.diff), "p": num(t.p), "p_holm": num(p_holm[g])}})
     return out
 
 
-def theme_cells(block: np.ndarray, codes, cells: Cells, min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def theme_cells(block: np.ndarray, codes, breakdown: Breakdown,
+                min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per cell: respondents who answered the multi item, counts naming each
-    option (cells x options), and the hidden flags."""
-    answered = multi_answered(block) & (cells.codes >= 0)
+    option (cells x options), the hidden cells and the hidden options
+    (cells x options: the numerator rule per option)."""
+    cells = breakdown.cells
+    answered = multi_answered(block)
     g = cells.codes[answered]
     n = np.bincount(g, minlength=cells.size)
     named = np.stack([np.bincount(g, weights=(block[answered, j] == 1), minlength=cells.size)
                       for j in range(len(codes))], axis=1).astype(np.int64) if len(codes) else \
         np.zeros((cells.size, 0), dtype=np.int64)
-    return n, named, suppress(n, min_n, cells.constraints())
+    hidden = breakdown.hidden(answered)
+    option_hidden = np.zeros((cells.size, len(codes)), dtype=bool)
+    for j in range(len(codes)):
+        option_hidden[:, j] = hidden | breakdown.share_hidden(answered, answered & (block[:, j] == 1))
+    return n, named, hidden, option_hidden
 
 
-def themes(block: np.ndarray, codes, cells: Cells, min_n: int) -> list[dict[str, Any]]:
-    """Share naming each theme of a multi item, per cell (e.g. per area)."""
-    n, named, hidden = theme_cells(block, codes, cells, min_n)
+def themes(block: np.ndarray, codes, breakdown: Breakdown, min_n: int) -> list[dict[str, Any]]:
+    """Share naming each theme of a multi item, per cell (e.g. per area);
+    a theme named by too few (or all but too few) of a cell is null."""
+    n, named, hidden, option_hidden = theme_cells(block, codes, breakdown, min_n)
+    cells = breakdown.cells
     out = []
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
@@ -121,6 +147,7 @@ def themes(block: np.ndarray, codes, cells: Cells, min_n: int) -> list[dict[str,
             out.append({"by": by, "suppressed": True, "n": None, "shares": None})
             continue
         out.append({"by": by, "suppressed": False, "n": int(n[g]),
-                    "shares": {str(c): {"n": int(named[g, j]), "pct": pct(named[g, j] / n[g])}
+                    "shares": {str(c): {"n": None, "pct": None, "suppressed": True} if option_hidden[g, j] else
+                               {"n": int(named[g, j]), "pct": pct(named[g, j] / n[g]) if n[g] else None, "suppressed": False}
                                for j, c in enumerate(codes)}})
     return out

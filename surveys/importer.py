@@ -53,6 +53,8 @@ class ValidationReport:
     imported: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     dataset: Dataset | None = None
+    #: Columns that are neither items nor declared group columns: not stored.
+    dropped_columns: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -117,9 +119,10 @@ def validate_csv(raw: bytes, instrument: "Instrument", name: str = "upload.csv")
 
 def dataset_records(instrument: "Instrument", dataset: Dataset) -> list[dict[str, Any]]:
     """The rows of ``dataset`` as answer records (item id -> code, text or
-    list of codes; group labels under their group name; other columns as
-    they are), the shape ``Store.wave_records`` returns."""
+    list of codes; labels of the declared group columns under their name;
+    other columns are left out), the shape ``Store.wave_records`` returns."""
     col = {c: k for k, c in enumerate(dataset.columns)}
+    declared = set(instrument.group_columns)
     records: list[dict[str, Any]] = []
     for r in range(dataset.n):
         rec: dict[str, Any] = {}
@@ -141,6 +144,8 @@ def dataset_records(instrument: "Instrument", dataset: Dataset) -> list[dict[str
             elif item.id in col and not np.isnan(dataset.matrix[r, col[item.id]]):
                 rec[item.id] = int(dataset.matrix[r, col[item.id]])
         for group, labels in dataset.groups.items():
+            if group not in declared:
+                continue  # a case number or a name is never stored with the answers
             if labels[r] != "" and group not in rec:
                 rec[group] = str(labels[r])
         records.append(rec)
@@ -161,6 +166,7 @@ def import_wave(store: Any, slug: str, raw: bytes, name: str = "upload.csv") -> 
         return report
     parts = _split(raw)
     lines = [line for line, _ in parts[2]] if parts else []
+    report.dropped_columns = sorted(g for g in report.dataset.groups if g not in instrument.group_columns)
     try:
         report.imported = store.import_responses(slug, dataset_records(instrument, report.dataset))
     except InvalidRecords as exc:

@@ -18,6 +18,11 @@ Vocabulary
   grade, gender, area, age_band). Its options may come from the wave's presets
   (``options_from: preset``), e.g. the list of schools; an access code tagged
   with a value for that group pre-fills it and the question is not asked.
+* A *tag group* (``tag_groups``) is a group given only by the tag of a code
+  batch, never asked (e.g. ``class``); it may be nested ``within`` another
+  group (a class within its school) and takes its values from a declared
+  list or the wave's presets. Breakdowns are only by group items and tag
+  groups (see docs/privacy.md).
 * A *scale* averages (or sums) items after reverse coding (``min + max - x``).
   A scale with ``method: correct`` counts items answered with their key.
 * A *share* is the proportion of respondents answering one of ``codes`` on an
@@ -256,6 +261,18 @@ class Index:
 
 
 @dataclass(frozen=True)
+class TagGroup:
+    """A group given only by a code batch's tag (never asked), e.g. class."""
+
+    id: str
+    label: Text
+    #: The group it is nested in (a class within its school), or None.
+    within: str | None = None
+    #: The allowed values; empty: the wave's presets for this group.
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
@@ -275,6 +292,8 @@ class Instrument:
     path: str = ""
     #: Where the content comes from and which parts are reconstructed or assumed.
     provenance: str = ""
+    #: Groups given only by code batch tags (e.g. class), see :class:`TagGroup`.
+    tag_groups: tuple[TagGroup, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -290,6 +309,17 @@ class Instrument:
     @property
     def group_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.group)
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        """The declared group columns, the only ones results break down by
+        and code batches are tagged with: group items, then tag groups."""
+        return tuple(i.group for i in self.group_items) + tuple(t.id for t in self.tag_groups)
+
+    @property
+    def nested_groups(self) -> dict[str, str]:
+        """Tag group -> the group it is nested in."""
+        return {t.id: t.within for t in self.tag_groups if t.within}
 
     def response_scale(self, item: Item) -> ResponseScale | None:
         return self.response_scales.get(item.scale) if item.scale else None

@@ -26,7 +26,7 @@ import yaml
 from surveys import validation
 from surveys.instrument import (
     Baseline, Condition, Index, IndexLevel, IndexVariable, Instrument, Item, Option, Page,
-    ResponseScale, Scale, Share, Target, Text,
+    ResponseScale, Scale, Share, TagGroup, Target, Text,
 )
 from surveys.validation import Path as FieldPath, format_path
 
@@ -297,6 +297,9 @@ def _build(data: dict[str, Any], lines: dict[FieldPath, int], file: str, sha: st
         response_scales=rscales, pages=tuple(pages), scales=scales, shares=shares, indices=indices,
         suppression_min_n=data.get("suppression_min_n", 5), description=_text(data.get("description")),
         sha256=sha, path=file, provenance=data.get("provenance", ""),
+        tag_groups=tuple(TagGroup(id=t["id"], label=_text(t["label"]), within=t.get("within"),
+                                  values=tuple(str(v) for v in t.get("values", ())))
+                         for t in data.get("tag_groups", ())),
     )
 
 

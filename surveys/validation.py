@@ -70,6 +70,7 @@ class _Checker:
         self.check_scales()
         self.check_shares()
         self.check_indices()
+        self.check_tag_groups()
         return self.problems
 
     # -- languages and texts -------------------------------------------------
@@ -361,6 +362,23 @@ class _Checker:
                 if part in share and not 0 <= share[part]["value"] <= 1:
                     self.add(base + (part, "value"),
                              f"a share is a proportion: {share[part]['value']} lies outside 0..1")
+
+    # -- tag groups ------------------------------------------------------------
+    def check_tag_groups(self) -> None:
+        asked = {ref.item.get("group") for ref in self.items.values() if ref.item.get("group")}
+        seen: set[str] = set()
+        tag_groups = self.data.get("tag_groups", [])
+        ids = {t["id"] for t in tag_groups}
+        for k, tag in enumerate(tag_groups):
+            base: Path = ("tag_groups", k)
+            if tag["id"] in asked:
+                self.add(base + ("id",), f"group '{tag['id']}' is already asked by an item")
+            elif tag["id"] in seen:
+                self.add(base + ("id",), f"tag group '{tag['id']}' is declared twice")
+            seen.add(tag["id"])
+            within = tag.get("within")
+            if within is not None and (within == tag["id"] or within not in asked | ids):
+                self.add(base + ("within",), f"'{within}' is not another declared group")
 
     # -- indices ---------------------------------------------------------------
     def check_indices(self) -> None:

@@ -159,7 +159,9 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], qu
             else:
                 lines.append((slug, "created"))
         password = _analyst(store, [e["slug"] for e in _plan(waves)])
-        sample = store.issue_codes("cannabis-2018", 1, tags={"school": SCHOOLS[0]})[0]
+        # a tagged batch has at least min_n codes (docs/privacy.md); one is printed
+        min_n = instruments["cannabis-attityd"].suppression_min_n
+        sample = store.issue_codes("cannabis-2018", min_n, tags={"school": SCHOOLS[0]})[0]
     except (StoreError, accounts.AccountError) as exc:
         raise _DemoError(f"demo database: {exc}") from None
     _report(store, url, lines, password, sample)

@@ -77,17 +77,15 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         other = read_responses_csv(compare_path, other_instrument) if compare_path else None
     except CsvError as exc:
         raise _Failure([str(exc)]) from None
-    for col in by:
-        if col not in dataset.groups:
-            known = ", ".join(sorted(dataset.groups)) or "none"
-            raise _Failure([f"{responses_path}: unknown --by column '{col}' "
-                            f"(group columns in the file: {known})"])
-    from scoring.errors import IncomparableError, ScoringError  # scipy is imported only when scoring
+    from scoring.disclosure import BreakdownError  # scipy is imported only when scoring
+    from scoring.errors import IncomparableError, ScoringError
     from scoring.report import score_report
 
     try:
         compare = (other_instrument, other) if other is not None else None
         return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
+    except BreakdownError as exc:
+        raise _Failure([f"{responses_path}: --by: {exc}"]) from None
     except IncomparableError as exc:
         raise _Failure([f"{compare_path}: {exc}"]) from None
     except ScoringError as exc:

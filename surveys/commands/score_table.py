@@ -55,8 +55,8 @@ def _ci(ci: Sequence[float] | None, digits: int = 2) -> str:
     return "–" if not ci or ci[0] is None else f"{ci[0]:.{digits}f}–{ci[1]:.{digits}f}"
 
 
-def _by(by: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in by.items())
+def _by(by: dict[str, str | None]) -> str:
+    return ", ".join(f"{k}={'(no answer)' if v is None else v}" for k, v in by.items())
 
 
 def _table(header: list[str], rows: list[list[str]], indent: str = "  ") -> list[str]:

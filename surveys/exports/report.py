@@ -46,7 +46,7 @@ def flatten(obj: Any, prefix: str = "") -> list[tuple[str, Value]]:
 
 def _by_text(by: Any) -> str:
     if isinstance(by, Mapping):
-        return ", ".join(f"{k}={v}" for k, v in by.items())
+        return ", ".join(f"{k}={'(no answer)' if v is None else v}" for k, v in by.items())
     return "" if by is None else str(by)
 
 

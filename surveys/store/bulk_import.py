@@ -26,12 +26,15 @@ class BulkImportMixin(WavesMixin):
         ``submitted_on`` may be a date or ``YYYY-MM-DD``). A group item may be
         given by its label (stored as its code when the label is one of its
         options or presets, else kept as a group label); other keys that are
-        not items become group labels (e.g. ``class``). Every item value is
+        not items become group labels when they name a declared group column
+        (e.g. ``class``); any other column (a case number, a name) is not
+        stored (docs/privacy.md). Every item value is
         checked against the instrument; if any record is invalid,
         :class:`InvalidRecords` lists every problem and nothing is stored."""
         survey = self.survey(slug)
         instrument = self.instrument(survey.instrument_sha256)
         fields = instrument_fields(instrument)
+        declared = set(instrument.group_columns)
         responses: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
         errors: list[str] = []
@@ -46,7 +49,7 @@ class BulkImportMixin(WavesMixin):
             if not isinstance(groups, Mapping):
                 errors.append(f"record {n}: groups must be a mapping")
                 continue
-            group_values = {str(k): str(v) for k, v in groups.items() if v not in (None, "")}
+            group_values = {str(k): str(v) for k, v in groups.items() if v not in (None, "") and k in declared}
             responses.append(
                 dict(
                     id=rid,
@@ -70,7 +73,8 @@ class BulkImportMixin(WavesMixin):
                     value = code
                 if item is None:
                     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                        group_values.setdefault(key, str(value))  # an extra column, e.g. class
+                        if key in declared:
+                            group_values.setdefault(key, str(value))  # a tag group column, e.g. class
                     else:
                         errors.append(f"record {n}: '{key}': not an item of {instrument.id}")
                     continue

@@ -19,9 +19,12 @@ class ResultsMixin(WavesMixin):
 
         ``{"total": {"started": n, "in_progress": n, "submitted": n},
         "codes": {"issued": n, "unused": n, "started": n, "spent": n},
-        "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}}}``
+        "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}},
+        "combos": [({group: label}, {"in_progress": n, "submitted": n}), ...]}``
         where ``started`` counts every response begun; group labels come from
-        the group items' answers, else from the code tags."""
+        the group items' answers, else from the code tags; ``combos`` counts
+        the responses per combination of group labels (what the disclosure
+        control of the progress page works on)."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             instrument = self.instrument(survey.instrument_sha256)
@@ -47,18 +50,21 @@ class ResultsMixin(WavesMixin):
             labels[rid][item.group or item.id] = code_label(instrument, item, survey.presets, code)
         total = {"started": 0, "in_progress": 0, "submitted": 0}
         groups: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+        combos: dict[tuple, dict[str, int]] = defaultdict(lambda: {"in_progress": 0, "submitted": 0})
         for rid, status, tags in responses:
             total["started"] += 1
             total[status] += 1
             values = {str(k): str(v) for k, v in (tags or {}).items()}
             values.update(labels.get(rid, {}))
+            combos[tuple(sorted(values.items()))][status] += 1
             for group, label in values.items():
                 cell = groups[group].setdefault(label, {"started": 0, "in_progress": 0, "submitted": 0})
                 cell["started"] += 1
                 cell[status] += 1
         codes = {s: int(code_counts.get(s, 0)) for s in ("unused", "started", "spent")}
         codes["issued"] = sum(codes.values())
-        return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()}}
+        return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()},
+                "combos": [(dict(k), dict(v)) for k, v in sorted(combos.items())]}
 
     def wave_records(self, slug: str) -> list[dict[str, Any]]:
         """The submitted responses of a wave, one dict each (one query for

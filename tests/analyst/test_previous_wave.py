@@ -38,20 +38,22 @@ CHANGE = "Förändring sedan den tidigare omgången"
 
 
 def _two_medborg_waves(env) -> None:
-    # 2018: Skiftinge 5 people, lighting 2/5 = 40 %, littering 3/5 = 60 %;
-    #       Årby 6 people, lighting 3/6 = 50 %, littering 6/6 = 100 %
+    # Every figure shown passes the numerator rule (a theme named, and not
+    # named, by 0 or at least 5 of an area).
+    # 2018: Skiftinge 25 people, lighting 10/25 = 40 %, littering 15/25 = 60 %;
+    #       Årby 30 people, lighting 15/30 = 50 %, littering 30/30 = 100 %
     _medborg_wave(env, "medborg-2018", {
-        SKIFTINGE: [[1], [1], [2], [2], [2]],
-        ARBY: [[1, 2]] * 3 + [[2]] * 3,
+        SKIFTINGE: ([[1], [1], [2], [2], [2]]) * 5,
+        ARBY: [[1, 2]] * 15 + [[2]] * 15,
     })
     sha = env.store.survey("medborg-2018").instrument_sha256
     env.store.create_survey(slug="medborg-2019", instrument_sha256=sha, label="Medborg 2019",
                             mode="codes", is_open=True)
-    # 2019: Skiftinge 5 people, lighting 4/5 = 80 % (+40), littering 1/5 = 20 % (-40);
-    #       Årby 5 people, lighting 1/5 = 20 % (-30), littering 4/5 = 80 % (-20)
+    # 2019: Skiftinge 25 people, lighting 20/25 = 80 % (+40), littering 5/25 = 20 % (-40);
+    #       Årby 25 people, lighting 5/25 = 20 % (-30), littering 20/25 = 80 % (-20)
     _medborg_wave(env, "medborg-2019", {
-        SKIFTINGE: [[1]] * 4 + [[2]],
-        ARBY: [[1]] + [[2]] * 4,
+        SKIFTINGE: [[1]] * 20 + [[2]] * 5,
+        ARBY: [[1]] * 5 + [[2]] * 20,
     })
 
 
@@ -63,17 +65,17 @@ def test_medborg_results_compare_with_the_previous_wave_by_themselves(env, logge
     assert "Inom parentes: förändringen i procentenheter sedan den tidigare omgången." in page
     # columns: n, then one per theme in code order (lighting, littering, ...)
     skiftinge = _row(page, "Skiftinge")
-    assert skiftinge[0] == "5"
+    assert skiftinge[0] == "25"
     assert skiftinge[LIGHTING] == "80 % (+40 %)"
     assert skiftinge[LITTERING] == "20 % (-40 %)"
     assert skiftinge[3] == "0 % (0 %)"  # vandalism: named by nobody in either wave
     arby = _row(page, "Årby")
-    assert arby[0] == "5"
+    assert arby[0] == "25"
     assert arby[LIGHTING] == "20 % (-30 %)"
     assert arby[LITTERING] == "80 % (-20 %)"
-    # the declared share "mentions poor lighting" over all areas: 5/11 then 5/10
+    # the declared share "mentions poor lighting" over all areas: 25/55 then 25/50
     lighting = _row(_section(page, CHANGE), "Nämner: dålig belysning")
-    assert lighting[:4] == ["11", "45.5 %", "50.0 %", "4.5 %"]
+    assert lighting[:4] == ["55", "45.5 %", "50.0 %", "4.5 %"]
     # the first wave has no earlier wave: no comparison, no note
     first = c.get("/analyst/medborg-2018/results").get_data(as_text=True)
     assert "föregående omgång" not in first.replace("(föregående omgång)", "")

@@ -85,14 +85,15 @@ def test_analyst_issues_codes_and_sees_the_response(browser, live_server, analys
     driver.get(f"{base}/analyst/waves/new")
     Select(driver.find_element(By.ID, "instrument")).select_by_value(analyst_account.sha256)
     driver.find_element(By.ID, "slug").send_keys(slug)
-    driver.find_element(By.ID, "presets").send_keys("school: Skola A; Skola B")
+    driver.find_element(By.ID, "presets").send_keys("school: Skola A; Skola B\nclass: 9A; 9B")
     assert driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=codes]").is_selected()
     label = driver.find_element(By.ID, "label")
     label.send_keys("2026")
     submit_form_of(label)
     wait_for_path(driver, rf"/analyst/{slug}/$")
     survey = live_server.store.survey(slug)
-    assert survey.mode == "codes" and survey.presets == {"school": ["Skola A", "Skola B"]}
+    assert survey.mode == "codes" and survey.presets == {"school": ["Skola A", "Skola B"],
+                                                         "class": ["9A", "9B"]}
 
     # Open it.
     press_button(driver, f"form[action$='/{slug}/open'] button")
@@ -101,7 +102,9 @@ def test_analyst_issues_codes_and_sees_the_response(browser, live_server, analys
 
     # Issue 30 codes for one class; the print view shows them once.
     driver.get(f"{base}/analyst/{slug}/codes")
-    driver.find_element(By.ID, "tags").send_keys("school = Skola B\nclass = 9A")
+    # the batch's group values are chosen from the wave's lists, never typed
+    Select(driver.find_element(By.ID, "tag_school")).select_by_value("Skola B")
+    Select(driver.find_element(By.ID, "tag_class")).select_by_value("9A")
     count = driver.find_element(By.ID, "count")
     count.clear()
     count.send_keys("30")

@@ -51,8 +51,8 @@ def answers_of(record: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def cannabis_wave(live_server, survey_factory):
-    slug = survey_factory("cannabis-attityd", mode="codes", presets={"school": SCHOOLS})
-    codes = live_server.store.issue_codes(slug, 3, tags={"school": "Skolan B", "class": "9A"})
+    slug = survey_factory("cannabis-attityd", mode="codes", presets={"school": SCHOOLS, "class": ["9A"]})
+    codes = live_server.store.issue_codes(slug, 5, tags={"school": "Skolan B", "class": "9A"})
     return slug, codes
 
 

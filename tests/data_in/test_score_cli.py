@@ -173,7 +173,16 @@ def test_missing_file(tmp_path):
 
 def test_unknown_by_column():
     assert fails("--responses", str(RESPONSES), "--by", "skola") == (
-        f"{RESPONSES}: unknown --by column 'skola' (group columns in the file: gender, id, school)\n")
+        f"{RESPONSES}: --by: cannot break down by 'skola': only by the instrument's declared group "
+        "columns (gender, school)\n")
+
+
+def test_undeclared_column_of_the_file_is_refused_as_breakdown():
+    # "id" is a column of the file, but no declared group: a case number or
+    # any other column must never become a breakdown
+    assert fails("--responses", str(RESPONSES), "--by", "id") == (
+        f"{RESPONSES}: --by: cannot break down by 'id': only by the instrument's declared group "
+        "columns (gender, school)\n")
 
 
 def test_bad_compare_file(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from surveys.instrument import Condition, Instrument, Item, Option, Page, ResponseScale, Text
+from surveys.instrument import Condition, Instrument, Item, Option, Page, ResponseScale, TagGroup, Text
 
 SOURCE_YAML = "id: tiny\nversion: '1'\n# a stand-in source text for the store tests\n"
 
@@ -75,6 +75,9 @@ def tiny_instrument(version: str = "1") -> Instrument:
         response_scales=scales,
         pages=pages,
         sha256=sha,
+        # the store tests issue batches of one code: no disclosure minimum here
+        suppression_min_n=1,
+        tag_groups=(TagGroup("class", _t("Klass"), within="school", values=("9A", "9B")),),
     )
 
 

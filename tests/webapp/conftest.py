@@ -29,7 +29,7 @@ def surveys(migrated_url: str) -> Iterator[Surveys]:
                         mode="codes", is_open=True)
     result = Surveys(store=store, url=migrated_url)
     result.cannabis_codes = store.issue_codes("cannabis-2018", 6)
-    result.tagged_codes = store.issue_codes("cannabis-2018", 2, tags={"school": "Årbyskolan", "grade": "1"})
+    result.tagged_codes = store.issue_codes("cannabis-2018", 5, tags={"school": "Årbyskolan", "grade": "1"})
     result.medborg_codes = store.issue_codes("medborg-2018", 3)
     yield result
     engine.dispose()

@@ -1,6 +1,8 @@
 """The analyst forms (Flask-WTF: every form carries a CSRF token)."""
 from __future__ import annotations
 
+from typing import Callable, Mapping, Sequence
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -37,13 +39,39 @@ class WaveForm(FlaskForm):
 
 
 class CodesForm(FlaskForm):
+    """A batch of codes; :func:`codes_form` adds one drop-down per group the
+    batch may be tagged with."""
+
     count = IntegerField(_l("Number of codes"), default=30,
                          validators=[InputRequired(), NumberRange(min=1, max=2000)])
-    tags = TextAreaField(_l("Group values of this batch"), validators=[Optional()],
-                         description=_l('One per line, e.g. "school = Skola A" and "class = 9A".'))
     output = RadioField(_l("Get the codes as"), choices=[
         SelectChoice("html", _l("Printable slips (web page)")), SelectChoice("pdf", _l("PDF")),
         SelectChoice("csv", _l("CSV"))], default="html")
+
+    #: (group, field name) of the tag drop-downs, in the instrument's order
+    tag_fields: list[tuple[str, str]] = []
+
+    def tags(self) -> dict[str, str]:
+        """The chosen group values (groups left at "(none)" are not tags)."""
+        return {group: self[name].data for group, name in self.tag_fields if self[name].data}
+
+
+def codes_form(values: Mapping[str, Sequence[str]], label: Callable[[str], str]) -> CodesForm:
+    """The codes form with a drop-down per group in ``values`` (group ->
+    the values a batch may be tagged with); only those values validate."""
+
+    class BatchForm(CodesForm):
+        pass
+
+    fields = []
+    for group, allowed in values.items():
+        name = f"tag_{group}"
+        setattr(BatchForm, name, SelectField(
+            label(group), default="", validate_choice=True,
+            choices=[SelectChoice("", _l("(none)"))] + [SelectChoice(v, v) for v in allowed]))
+        fields.append((group, name))
+    BatchForm.tag_fields = fields
+    return BatchForm()
 
 
 class SlipsForm(FlaskForm):

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from flask_babel import gettext as _
 
+from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError
 from surveys.store import StoreError
 
@@ -26,6 +27,12 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "already_published": lambda p: _("Version %(version)s of %(instrument)s is published already.", **p),
     "version_taken": lambda p: _("Version %(version)s of %(instrument)s is published already with other "
                                  "content; give the new one a new version number.", **p),
+    "tag_not_declared": lambda p: _("%(tag)s is not a group of this survey; a batch can be tagged only with "
+                                    "its groups (%(known)s).", **p),
+    "tag_value_unknown": lambda p: _("%(value)s is not a value of the group %(tag)s (values: %(allowed)s).",
+                                     **p),
+    "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
+    "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
 }
 
 
@@ -53,6 +60,26 @@ _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
 def incomparable_message(exc: IncomparableError) -> str:
     """Why two waves cannot be compared, in the current language."""
     message = _INCOMPARABLE.get(exc.reason)
+    return message(exc.params) if message else str(exc)
+
+
+_BREAKDOWN: dict[str, Callable[[dict], str]] = {
+    "not_declared": lambda p: _("Results cannot be broken down by %(column)s: only by the group questions and "
+                                "code tags the instrument declares (%(known)s).", **p),
+    "no_values": lambda p: _("Results cannot be broken down by %(column)s: no respondent has a value for it.",
+                             **p),
+    "too_many_columns": lambda p: _("A breakdown takes one or two groups."),
+    "same_column": lambda p: _("A breakdown names the same group twice."),
+    "pair_not_allowed": lambda p: _("%(columns)s is not published: that group is shown only within "
+                                    "%(within)s.", **p),
+    "too_many_cells": lambda p: _("%(columns)s would have %(cells)s groups; at most %(cap)s are published.",
+                                  **p),
+}
+
+
+def breakdown_message(exc: BreakdownError) -> str:
+    """Why a breakdown is refused, in the current language."""
+    message = _BREAKDOWN.get(exc.reason)
     return message(exc.params) if message else str(exc)
 
 

@@ -51,8 +51,9 @@ def label(values: Mapping[str, str] | None, lang: str) -> str:
     return Text(values).get(lang) if values and values.get("sv") else ""
 
 
-def by_text(by: Mapping[str, str]) -> str:
-    return ", ".join(str(v) for v in by.values())
+def by_text(by: Mapping[str, str | None]) -> str:
+    """A cell's labels; ``None`` is the cell of those who gave no answer."""
+    return ", ".join(_("No answer") if v is None else str(v) for v in by.values())
 
 
 @dataclass

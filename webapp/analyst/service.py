@@ -4,11 +4,12 @@ the JSON API alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from scoring.comparison import check_instruments_comparable
+from scoring.disclosure import Disclosure
 from scoring.errors import IncomparableError
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
@@ -30,6 +31,40 @@ def load_wave(store: Any, slug: str) -> Wave:
     instrument = store.instrument(survey.instrument_sha256)
     dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
     return Wave(survey, instrument, dataset)
+
+
+def breakdown_columns(wave: Wave) -> list[str]:
+    """The declared group columns the wave's results can be broken down by
+    (those with at least one value)."""
+    return [c for c in wave.instrument.group_columns if c in wave.dataset.groups]
+
+
+def progress_groups(combos: Sequence[tuple[Mapping[str, str], Mapping[str, int]]],
+                    instrument: Instrument) -> dict[str, list[dict[str, Any]]]:
+    """Started and submitted per value of each declared group (value None:
+    no answer), hidden by the wave's joint disclosure control over the
+    submitted and the unfinished responses (started is their sum)."""
+    columns = instrument.group_columns
+    rows = [(values, status) for values, counts in combos for status in ("in_progress", "submitted")
+            for _ in range(int(counts.get(status, 0)))]
+    n = len(rows)
+    groups = {c: np.array([str(v.get(c, "")) for v, _s in rows], dtype=str) for c in columns
+              if any(c in v for v, _s in rows)}
+    disclosure = Disclosure(groups, n, columns, instrument.suppression_min_n, instrument.nested_groups)
+    submitted = np.array([st == "submitted" for _v, st in rows], dtype=bool)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for column in disclosure.columns:
+        cells = disclosure.cells((column,))
+        hidden = disclosure.hidden_in(cells.columns, submitted, ~submitted)
+        done = np.bincount(cells.codes[submitted], minlength=cells.size)
+        begun = np.bincount(cells.codes, minlength=cells.size)
+        # a nested group's cells (a class) carry the parent's label (its school) first
+        out[column] = [{"value": labels[-1], "labels": list(labels),
+                        "suppressed": bool(hidden[g]),
+                        "started": None if hidden[g] else int(begun[g]),
+                        "submitted": None if hidden[g] else int(done[g])}
+                       for g, labels in enumerate(cells.labels)]
+    return out
 
 
 def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:

@@ -5,31 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from flask import abort, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
-from scoring.suppression import suppress
 from surveys import accounts
 from surveys.codes import normalise_code, format_code
 from surveys.exports import FORMATS
 from surveys.importer import import_wave
 from surveys.store import StoreError, UnknownSurvey
+from surveys.store.groups import tag_values
 from webapp import store
 from webapp.analyst import bp, results as res, service
-from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
-from webapp.analyst.messages import import_rejection_message, incomparable_message, store_error_message
+from webapp.analyst.forms import ImportForm, PostForm, SlipsForm, WaveForm, codes_form
+from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
+                                     store_error_message)
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-BREAKDOWN_GROUPS = ("school", "grade", "gender", "area", "age_band")
 #: How the pages name the usual group variables (others show their own name).
 GROUP_LABELS = {"school": _l("School"), "grade": _l("Grade"), "gender": _l("Gender"),
-                "area": _l("Area"), "age_band": _l("Age group")}
+                "area": _l("Area"), "age_band": _l("Age group"), "class": _l("Class")}
 #: The download titles in the interface language; surveys.exports keeps
 #: English ones, shown for a format missing here.
 DOWNLOAD_TITLES = {
@@ -173,24 +173,22 @@ def close_wave(slug: str) -> Any:
 @login_required
 def codes(slug: str) -> Any:
     s = survey_or_404(slug)
-    form = CodesForm()
+    instrument = store().instrument(s.instrument_sha256)
+    form = codes_form(tag_values(instrument, s.presets), lambda g: str(GROUP_LABELS.get(g, g)))
     error = None
     if s.mode != "codes":
         error = _("This wave uses an open link; it has no codes.")
     elif form.validate_on_submit():
+        tags = form.tags()
         try:
-            tags = _parse_lines(form.tags.data, "=")
-        except ValueError as exc:
-            error = _("Cannot read the line \"%(line)s\": write \"group = value\".", line=exc)
+            issued = store().issue_codes(slug, form.count.data, tags)
+        except StoreError as exc:
+            error = store_error_message(exc)
         else:
-            try:
-                issued = store().issue_codes(slug, form.count.data, tags)
-            except StoreError as exc:
-                error = store_error_message(exc)
-            else:
-                return _slips(s, issued, tags, form.output.data)
+            return _slips(s, issued, tags, form.output.data)
     status = 400 if error or (request.method == "POST" and form.errors) else 200
     return render_template("analyst/codes.html", survey=s, form=form, error=error,
+                           min_n=instrument.suppression_min_n,
                            batches=store().code_batches(slug) if s.mode == "codes" else []), status
 
 
@@ -234,29 +232,22 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 
 
 # --------------------------------------------------------------- progress
-def progress_view(slug: str, min_n: int) -> dict[str, Any]:
-    """Started and submitted per group value, small groups hidden (primary
-    and secondary suppression against the total)."""
+def progress_view(slug: str, instrument: Any) -> dict[str, Any]:
+    """Started and submitted per value of each declared group (and a "no
+    answer" row), through the same joint disclosure control as the results."""
     raw = store().progress(slug)
-    groups = {}
-    for group, cells in sorted(raw["groups"].items()):
-        labels = sorted(cells)
-        started = np.array([cells[v]["started"] for v in labels])
-        hidden = suppress(started, min_n, [np.arange(len(labels))])
-        groups[group] = [{"value": v, "suppressed": bool(h),
-                          "started": None if h else cells[v]["started"],
-                          "submitted": None if h else cells[v]["submitted"]}
-                         for v, h in zip(labels, hidden)]
-    return {"total": raw["total"], "codes": raw["codes"], "groups": groups}
+    return {"total": raw["total"], "codes": raw["codes"],
+            "groups": service.progress_groups(raw["combos"], instrument)}
 
 
 @bp.get("/<slug>/progress")
 @login_required
 def progress(slug: str) -> Any:
     s = survey_or_404(slug)
-    min_n = store().instrument(s.instrument_sha256).suppression_min_n
-    return render_template("analyst/progress.html", survey=s, p=progress_view(slug, min_n),
-                           min_n=min_n, hidden=res.HIDDEN)
+    instrument = store().instrument(s.instrument_sha256)
+    return render_template("analyst/progress.html", survey=s, p=progress_view(slug, instrument),
+                           min_n=instrument.suppression_min_n, hidden=res.HIDDEN,
+                           no_answer=_("No answer"))
 
 
 # ---------------------------------------------------------------- results
@@ -297,14 +288,14 @@ def _not_compared_note(earlier: Any, why: IncomparableError) -> str:
 def _results_page(slug: str, other: str | None) -> Any:
     s = survey_or_404(slug)
     wave = service.load_wave(store(), slug)
-    groups = [g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups]
-    by = [b for b in request.args.getlist("by") if b][:2]
-    if any(b not in wave.dataset.groups for b in by):
-        abort(400, description=_("Unknown breakdown: %(by)s", by=", ".join(by)))
+    groups = service.breakdown_columns(wave)
+    by = [b for b in request.args.getlist("by") if b]
     compare, automatic, compare_notes = _comparison_wave(s, other)
     lang = _lang()
     try:
         report, dropped = service.compared_report(wave, by, compare, automatic)
+    except BreakdownError as exc:
+        return render_template("analyst/refused.html", survey=s, message=breakdown_message(exc)), 400
     except IncomparableError as exc:
         return render_template("analyst/refused.html", survey=s, message=incomparable_message(exc)), 409
     except ScoringError as exc:
@@ -363,6 +354,9 @@ def import_csv(slug: str) -> Any:
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
             flash(_("%(n)s responses imported.", n=report.imported), "info")
+            if report.dropped_columns:
+                flash(_("The columns %(columns)s are not groups of this survey and were not stored.",
+                        columns=", ".join(report.dropped_columns)), "info")
             return redirect(url_for("analyst.survey", slug=slug))
     status = 400 if report is not None or (request.method == "POST" and form.errors) else 200
     return render_template("analyst/import.html", survey=s, form=form, report=report,

@@ -31,8 +31,11 @@ SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "stri
         "description": "The wave's slug."}
 BY = {"name": "by", "in": "query", "required": False,
       "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
-      "explode": True, "description": "Group columns to break the results down by "
-      "(school, grade, gender, area, age_band)."}
+      "explode": True, "description": "One or two of the instrument's declared group columns to break "
+      "the results down by (group questions such as school, grade, gender, area, age_band, and tag groups "
+      "such as class, which comes with its school). Anything else, or a pair with more than 300 cells, "
+      "gives 400. A cell of respondents without a value has null as its label; hidden cells have null "
+      "figures (docs/privacy.md)."}
 
 COMPARE = {"name": "compare", "in": "query", "required": False, "schema": {"type": "string"},
            "description": "The earlier wave to compare with (its slug), or '-' for none. Without it the "
@@ -54,12 +57,17 @@ def document() -> dict[str, Any]:
     progress = {"type": "object", "properties": {
         "started": {"type": "integer"}, "submitted": {"type": "integer"},
         "groups": {"type": "array", "items": {"type": "object", "properties": {
-            "group": {"type": "string"}, "value": {"type": "string"},
+            "group": {"type": "string"}, "value": {"type": ["string", "null"],
+                                                   "description": "null: no answer"},
+            "labels": {"type": "array", "items": {"type": ["string", "null"]},
+                       "description": "The cell's labels (a nested group's parent first)."},
             "suppressed": {"type": "boolean"},
             "started": {"type": ["integer", "null"]},
             "submitted": {"type": ["integer", "null"]}}}}}}
     report = {"type": "object", "description": "The object `survey-engine score --format json` "
-              "prints (see DESIGN.md); aggregates are suppressed.",
+              "prints (see DESIGN.md); every figure has passed the wave's disclosure control "
+              "(docs/privacy.md): hidden cells have null figures, a share hidden for a small "
+              "numerator has note 'small_numerator'.",
               "required": ["instrument", "n_respondents", "scales", "shares"],
               "properties": {"instrument": {"type": "object"},
                              "n_respondents": {"type": "integer"},

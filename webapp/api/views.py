@@ -8,6 +8,7 @@ from typing import Any, Callable
 from flask import Response, abort, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
 from surveys import accounts
 from surveys.exports import FORMATS
@@ -15,7 +16,7 @@ from surveys.exports.report import report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
 from webapp.analyst import service
-from webapp.analyst.views import BREAKDOWN_GROUPS, progress_view
+from webapp.analyst.views import progress_view
 from webapp.api import bp
 from webapp.api.openapi import document
 
@@ -96,8 +97,9 @@ def survey(slug: str) -> Response:
 @token_required
 def progress(slug: str) -> Response:
     s = _survey(slug)
-    min_n = store().instrument(s.instrument_sha256).suppression_min_n
-    p = progress_view(slug, min_n)
+    instrument = store().instrument(s.instrument_sha256)
+    min_n = instrument.suppression_min_n
+    p = progress_view(slug, instrument)
     groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
     return jsonify({"started": p["total"]["started"], "submitted": p["total"]["submitted"],
                     "in_progress": p["total"]["in_progress"], "codes": p["codes"],
@@ -110,14 +112,12 @@ def results(slug: str) -> Response:
     s = _survey(slug)
     wave = service.load_wave(store(), slug)
     by = [b for b in request.args.getlist("by") if b]
-    unknown = [b for b in by if b not in wave.dataset.groups]
-    if unknown or len(by) > 2:
-        return _error(400, f"cannot break down by {', '.join(unknown or by)} "
-                           f"(known: {', '.join(g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups)};"
-                           " at most two)")
     compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
     try:
         report, dropped = service.compared_report(wave, by, compare, automatic)
+    except BreakdownError as exc:
+        return _error(400, f"{exc} (breakdowns: {', '.join(service.breakdown_columns(wave)) or 'none'};"
+                           " at most two)")
     except IncomparableError as exc:
         return _error(409, str(exc))
     except ScoringError as exc:
