@@ -15,7 +15,14 @@ from surveys.store.instruments import InstrumentsMixin
 from surveys.store.records import SurveyInfo
 from surveys.store.statements import SURVEY_BY_SLUG, SURVEY_COLUMNS
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+#: A wave's address name; always matched against the whole string
+#: (``fullmatch``: ``$`` alone would let a final newline through).
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+
+
+def is_slug(value: object) -> bool:
+    """True when ``value`` is a valid slug, the whole of it."""
+    return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
 
 
 class WavesMixin(InstrumentsMixin):
@@ -63,7 +70,7 @@ class WavesMixin(InstrumentsMixin):
         """Create a wave of an instrument version. ``presets`` maps a group
         name to its list of labels (codes 1..n in list order), e.g. the
         schools; every ``options_from: preset`` group item needs one."""
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        if not is_slug(slug):
             raise InvalidSurvey(
                 f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes"
             )

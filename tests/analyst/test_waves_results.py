@@ -247,7 +247,7 @@ def test_users_cli(tmp_path) -> None:
     assert r.returncode == 0 and "created analyst ana@example.se" in r.stdout
     r = run("users", "create", "x@example.se", "--role", "analyst", "--password-stdin",
             "--url", url, stdin="short\n")
-    assert r.returncode == 1 and "at least 8 characters" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "at least 12 characters" in r.stderr and "Traceback" not in r.stderr
     r = run("users", "grant", "ana@example.se", "nope", "--url", url)
     assert r.returncode == 1 and "no survey 'nope'" in r.stderr
     r = run("users", "token", "ana@example.se", "--url", url)

@@ -8,7 +8,9 @@ from wtforms import (EmailField, IntegerField, PasswordField, RadioField, Select
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+#: WTForms' Regexp uses ``re.match``: ``\Z`` (not ``$``) anchors at the very
+#: end, so a final newline is refused.
+SLUG_PATTERN = r"\A[a-z0-9][a-z0-9-]{0,99}\Z"
 
 
 class PostForm(FlaskForm):
@@ -18,6 +20,16 @@ class PostForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password: the current one, the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1000)],
+                        description=_l("At least 12 characters; spaces are fine. A commonly used "
+                                       "password is refused."))
+    repeat = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=1000)])
 
 
 class WaveForm(FlaskForm):

@@ -25,6 +25,24 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
 }
 
 
+_ACCOUNT: dict[str, Callable[[dict], str]] = {
+    "password_too_short": lambda p: _("The password must have at least %(min)d characters.", **p),
+    "password_too_long": lambda p: _("The password must have at most %(max)d characters.", **p),
+    "password_common": lambda p: _("This password is on the list of commonly used passwords; "
+                                   "choose another."),
+    "password_context": lambda p: _("The password must not be the name of the service or of "
+                                    "your account."),
+    "password_repetitive": lambda p: _("The password repeats a few characters or runs through them "
+                                       "in order; choose another."),
+}
+
+
+def account_error_message(exc: StoreError) -> str:
+    """An account refusal (the password policy) in the current language."""
+    message = _ACCOUNT.get(exc.reason)
+    return message(exc.params) if message else str(exc)
+
+
 def store_error_message(exc: StoreError) -> str:
     """The refusal in the current language (the store's message if unknown)."""
     message = _MESSAGES.get(exc.reason)

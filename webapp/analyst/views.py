@@ -13,12 +13,13 @@ from wtforms import SelectChoice
 
 from scoring.errors import IncomparableError, ScoringError
 from scoring.suppression import suppress
-from surveys import accounts
+from surveys import accounts, audit
 from surveys.codes import normalise_code, format_code
 from surveys.exports import FORMATS
 from surveys.importer import import_wave
 from surveys.store import StoreError, UnknownSurvey
 from webapp import store
+from webapp.attachments import attachment
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
 from webapp.analyst.messages import import_rejection_message, incomparable_message, store_error_message
@@ -106,6 +107,14 @@ def _parse_lines(text: str, sep: str) -> dict[str, Any]:
     return out
 
 
+def _new_wave_refusal(exc: StoreError, slug: str) -> str:
+    """Why a wave was not created. A taken address is named as such only to
+    whoever may see that wave: to anyone else it is just unusable."""
+    if exc.reason == "slug_taken" and not accounts.can_see(store(), current_user.info, slug):
+        return _("The address %(slug)s cannot be used; choose another.", slug=slug)
+    return store_error_message(exc)
+
+
 @bp.route("/waves/new", methods=["GET", "POST"])
 @login_required
 def new_wave() -> Any:
@@ -125,8 +134,9 @@ def new_wave() -> Any:
                 store().create_survey(slug=form.slug.data, instrument_sha256=form.instrument.data,
                                       label=form.label.data, mode=form.mode.data, presets=presets)
             except StoreError as exc:
-                error = store_error_message(exc)
+                error = _new_wave_refusal(exc, form.slug.data)
             else:
+                audit.record(store(), current_user.email, "wave_create", form.slug.data)
                 if not current_user.is_admin:
                     accounts.grant_survey(store(), current_user.id, form.slug.data)
                 flash(_("The wave %(slug)s was created. It is closed until you open it.",
@@ -227,10 +237,7 @@ def slips_again(slug: str) -> Any:
 
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, mimetype, filename)
 
 
 # --------------------------------------------------------------- progress

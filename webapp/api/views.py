@@ -14,6 +14,7 @@ from surveys.exports import FORMATS
 from surveys.exports.report import report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
+from webapp.attachments import attachment
 from webapp.analyst import service
 from webapp.analyst.views import BREAKDOWN_GROUPS, progress_view
 from webapp.api import bp
@@ -27,6 +28,13 @@ def _error(status: int, message: str) -> Response:
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="survey-engine"'
+    return response
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Nothing the API sends is cached: raw answers, counts and results alike."""
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -170,6 +178,4 @@ def download(slug: str, key: str) -> Response:
     if key not in FORMATS:
         return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(data, mimetype, filename)
