@@ -28,7 +28,9 @@ class BulkImportMixin(WavesMixin):
         options or presets, else kept as a group label); other keys that are
         not items become group labels (e.g. ``class``). Every item value is
         checked against the instrument; if any record is invalid,
-        :class:`InvalidRecords` lists every problem and nothing is stored."""
+        :class:`InvalidRecords` lists every problem and nothing is stored.
+        The responses are marked as imported (``source`` "import" in
+        :meth:`wave_records`, counted apart in :meth:`progress`)."""
         survey = self.survey(slug)
         instrument = self.instrument(survey.instrument_sha256)
         fields = instrument_fields(instrument)
@@ -55,6 +57,7 @@ class BulkImportMixin(WavesMixin):
                     group_values=group_values,
                     started_on=day,
                     submitted_on=day,
+                    imported=True,  # not collected through the app
                 )
             )
             for key, value in record.items():

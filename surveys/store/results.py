@@ -17,11 +17,14 @@ class ResultsMixin(WavesMixin):
     def progress(self, slug: str) -> dict[str, Any]:
         """Counts of a survey (raw: hide small groups when showing them).
 
-        ``{"total": {"started": n, "in_progress": n, "submitted": n},
+        ``{"total": {"started": n, "in_progress": n, "submitted": n, "imported": n, "app": n},
         "codes": {"issued": n, "unused": n, "started": n, "spent": n},
         "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}}}``
-        where ``started`` counts every response begun; group labels come from
-        the group items' answers, else from the code tags."""
+        where ``started`` counts every response begun (imported ones too),
+        ``imported`` the submitted responses that came from a CSV import and
+        ``app`` those collected through the app (``submitted - imported``);
+        group labels come from the group items' answers, else from the code
+        tags."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             instrument = self.instrument(survey.instrument_sha256)
@@ -29,6 +32,10 @@ class ResultsMixin(WavesMixin):
             responses = conn.execute(
                 select(Response.id, Response.status, Response.group_values).where(Response.survey_id == survey.id)
             ).all()
+            imported = int(conn.scalar(
+                select(func.count()).select_from(Response)
+                .where(Response.survey_id == survey.id, Response.imported.is_(True))
+            ) or 0)
             answered = conn.execute(
                 select(Answer.response_id, Answer.item_id, Answer.code)
                 .join(Response, Response.id == Answer.response_id)
@@ -56,6 +63,8 @@ class ResultsMixin(WavesMixin):
                 cell = groups[group].setdefault(label, {"started": 0, "in_progress": 0, "submitted": 0})
                 cell["started"] += 1
                 cell[status] += 1
+        total["imported"] = imported
+        total["app"] = total["submitted"] - imported
         codes = {s: int(code_counts.get(s, 0)) for s in ("unused", "started", "spent")}
         codes["issued"] = sum(codes.values())
         return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()}}
@@ -66,12 +75,13 @@ class ResultsMixin(WavesMixin):
 
         Each record maps item ids to values as :meth:`answers` does, plus
         ``"groups"``: group name -> label (group items' answers, else the
-        code's tags, e.g. ``class``), and ``"submitted_on"``: a ``date``."""
+        code's tags, e.g. ``class``), ``"submitted_on"``: a ``date``, and
+        ``"source"``: ``"app"`` (collected through the app) or ``"import"``."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             submitted = and_(Response.survey_id == survey.id, Response.status == "submitted")
             responses = conn.execute(
-                select(Response.id, Response.submitted_on, Response.group_values)
+                select(Response.id, Response.submitted_on, Response.group_values, Response.imported)
                 .where(submitted)
                 .order_by(Response.submitted_on, Response.id)
             ).all()
@@ -91,7 +101,7 @@ class ResultsMixin(WavesMixin):
         instrument = self.instrument(survey.instrument_sha256)
         group_items = [(i.id, i.group or i.id, i) for i in instrument.group_items]
         records: list[dict[str, Any]] = []
-        for rid, submitted_on, group_values in responses:
+        for rid, submitted_on, group_values, was_imported in responses:
             record = by_response.get(rid, {})
             groups = {str(k): str(v) for k, v in (group_values or {}).items()}
             for item_id, group, item in group_items:
@@ -100,5 +110,6 @@ class ResultsMixin(WavesMixin):
                     groups[group] = code_label(instrument, item, survey.presets, code)
             record["groups"] = groups
             record["submitted_on"] = submitted_on
+            record["source"] = "import" if was_imported else "app"
             records.append(record)
         return records

@@ -68,6 +68,13 @@ def incomparable_message(exc: IncomparableError) -> str:
 
 _IMPORT: dict[str, Callable[[dict], str]] = {
     "empty_file": lambda p: _("The file is empty (expected a header row of item ids)."),
+    "only_separators": lambda p: _("The file holds only separators (%(delimiter)s) and no header row of "
+                                   "item ids.", **p),
+    "not_csv": lambda p: _("The file is not CSV text; save it as CSV (UTF-8) and import that file."),
+    "encoding": lambda p: _("The file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) and "
+                            "import that file."),
+    "no_item_columns": lambda p: _("No column of the header row is a question of %(instrument)s (for "
+                                   "example %(example)s). Is the first row the header?", **p),
     "no_responses": lambda p: _("The file has a header row but no responses."),
     "field_count": lambda p: _("%(fields)d fields, but the header has %(expected)d.", **p),
     "one_field_other_delimiter": lambda p: _("1 field, but the header has %(expected)d (this row seems to use "

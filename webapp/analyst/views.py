@@ -9,6 +9,7 @@ import numpy as np
 from flask import abort, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from scoring.errors import IncomparableError, ScoringError
@@ -20,6 +21,7 @@ from surveys.importer import import_wave
 from surveys.store import StoreError, UnknownSurvey
 from webapp import store
 from webapp.attachments import attachment
+from webapp.body_limits import body_limit
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
 from webapp.analyst.messages import import_rejection_message, incomparable_message, store_error_message
@@ -353,13 +355,23 @@ def compare(slug: str, other: str) -> Any:
 
 
 # ----------------------------------------------------------------- import
-@bp.before_app_request
-def _allow_large_import() -> None:
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge) -> Any:
+    """A file over the import limit gets the import's own message (other
+    analyst forms keep the general one)."""
     if request.endpoint == "analyst.import_csv":
-        request.max_content_length = IMPORT_MAX_BYTES
+        message = _("The file is larger than %(mib)d MiB; nothing was imported. Split it into smaller "
+                    "files and import them one after the other.", mib=IMPORT_MAX_BYTES // (1024 * 1024))
+        slug = (request.view_args or {}).get("slug", "")
+        back = url_for("analyst.import_csv", slug=slug) if slug else None
+        return render_template("analyst/too_large.html", message=message, back=back), 413
+    from webapp.errors import render_error
+
+    return render_error(413)
 
 
 @bp.route("/<slug>/import", methods=["GET", "POST"])
+@body_limit("analyst.import_csv", IMPORT_MAX_BYTES)
 @login_required
 def import_csv(slug: str) -> Any:
     s = survey_or_404(slug)
@@ -369,6 +381,7 @@ def import_csv(slug: str) -> Any:
         upload = form.file.data
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
+            audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             return redirect(url_for("analyst.survey", slug=slug))
     status = 400 if report is not None or (request.method == "POST" and form.errors) else 200

@@ -53,6 +53,9 @@ def document() -> dict[str, Any]:
                       "sha256": {"type": "string"}}}}}
     progress = {"type": "object", "properties": {
         "started": {"type": "integer"}, "submitted": {"type": "integer"},
+        "in_progress": {"type": "integer"},
+        "imported": {"type": "integer", "description": "Submitted responses imported from a file."},
+        "app": {"type": "integer", "description": "Submitted responses collected through the app."},
         "groups": {"type": "array", "items": {"type": "object", "properties": {
             "group": {"type": "string"}, "value": {"type": "string"},
             "suppressed": {"type": "boolean"},
