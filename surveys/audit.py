@@ -64,6 +64,11 @@ def record(target: Union[Engine, object], actor: str, action: str, slug: str | N
             detail=detail[:DETAIL_MAX] if detail else None))
 
 
+def download_action(key: str) -> str:
+    """The action of downloading format ``key``: raw answers or anything else."""
+    return "raw_download" if key.startswith("raw") else "download"
+
+
 def entries(target: Union[Engine, object], limit: int | None = None, offset: int = 0,
             slug: str | None = None) -> list[Entry]:
     """The entries, newest first (``slug``: of that wave only)."""

@@ -107,8 +107,12 @@ def grant_cmd(email: str, slug: str, url: str | None) -> None:
     from surveys import accounts
 
     def grant() -> None:
+        from surveys import audit
+
         engine = _engine(url)
-        accounts.grant_survey(engine, _user(engine, email).id, slug)
+        user = _user(engine, email)
+        accounts.grant_survey(engine, user.id, slug)
+        audit.record(engine, audit.CLI_ACTOR, "grant", slug, user.email)
 
     _run(grant)
     click.echo(f"{email.strip().lower()} may now see {slug}")

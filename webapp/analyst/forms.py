@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField,
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -65,6 +65,23 @@ class SlipsForm(FlaskForm):
     codes = TextAreaField(validators=[DataRequired()])
     tags = TextAreaField(validators=[Optional()])
     output = SelectField(choices=[SelectChoice("pdf", "PDF"), SelectChoice("csv", "CSV")])
+    #: The server's signature over the batch (surveys.batch_signature).
+    signature = HiddenField(validators=[Optional(), Length(max=500)])
+
+
+class RetentionForm(FlaskForm):
+    """A wave's retention date (empty: none)."""
+
+    retain_until = DateField(_l("Keep the raw answers and codes until"), validators=[Optional()],
+                             description=_l("After this day `survey-engine waves purge` deletes them; "
+                                            "the published results are kept."))
+
+
+class DeleteWaveForm(FlaskForm):
+    """Deleting a wave: the admin types its address name to confirm."""
+
+    confirm = StringField(_l("Type the wave's address name to confirm"),
+                          validators=[DataRequired(), Length(max=200)])
 
 
 class ImportForm(FlaskForm):

@@ -22,6 +22,7 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "preset_duplicate": lambda p: _("The list for the group %(group)s names a value twice.", **p),
     "tag_empty": lambda p: _("The group value %(tag)s is empty.", **p),
     "open_link": lambda p: _("This wave uses an open link; it has no codes."),
+    "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from flask import abort, flash, redirect, render_template, request, Response, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from scoring.errors import IncomparableError, ScoringError
 from scoring.suppression import suppress
 from surveys import accounts, audit
+from surveys.batch_signature import batch_is_signed, sign_batch
 from surveys.codes import normalise_code, format_code
 from surveys.exports import FORMATS
 from surveys.importer import import_wave
@@ -23,7 +24,7 @@ from webapp import store
 from webapp.attachments import attachment
 from webapp.body_limits import body_limit
 from webapp.analyst import bp, results as res, service
-from webapp.analyst.forms import CodesForm, ImportForm, PostForm, SlipsForm, WaveForm
+from webapp.analyst.forms import CodesForm, ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm
 from webapp.analyst.messages import import_rejection_message, incomparable_message, store_error_message
 from webapp.analyst.slips import slips_csv, slips_pdf
 
@@ -156,14 +157,20 @@ def survey(slug: str) -> Any:
     instrument = store().instrument(s.instrument_sha256)
     return render_template("analyst/survey.html", survey=s, instrument=instrument,
                            form=PostForm(), url=_survey_url(slug),
-                           total=store().progress(slug)["total"])
+                           total=store().progress(slug)["total"], life=store().lifecycle(slug),
+                           retention_form=RetentionForm(retain_until=store().lifecycle(slug)["retain_until"]))
 
 
 def _set_open(slug: str, opening: bool) -> Any:
     survey_or_404(slug)
     if not PostForm().validate_on_submit():
         abort(400)
-    store().set_open(slug, opening)
+    try:
+        store().set_open(slug, opening)
+    except StoreError as exc:
+        flash(store_error_message(exc), "error")
+        return redirect(url_for("analyst.survey", slug=slug))
+    audit.record(store(), current_user.email, "wave_open" if opening else "wave_close", slug)
     flash(_("The wave is open for answers.") if opening else _("The wave is closed."), "info")
     return redirect(url_for("analyst.survey", slug=slug))
 
@@ -200,6 +207,8 @@ def codes(slug: str) -> Any:
             except StoreError as exc:
                 error = store_error_message(exc)
             else:
+                audit.record(store(), current_user.email, "codes_issue", slug,
+                             f"{len(issued)} codes, as {form.output.data}")
                 return _slips(s, issued, tags, form.output.data)
     status = 400 if error or (request.method == "POST" and form.errors) else 200
     return render_template("analyst/codes.html", survey=s, form=form, error=error,
@@ -214,7 +223,8 @@ def _slips(s: Any, codes: list[str], tags: dict[str, Any], output: str) -> Any:
                            f"{s.slug}-codes.pdf")
     if output == "csv":
         return _attachment(slips_csv(codes, tags, url), "text/csv", f"{s.slug}-codes.csv")
-    form = SlipsForm(codes="\n".join(codes), tags="\n".join(f"{k} = {v}" for k, v in tags.items()))
+    form = SlipsForm(codes="\n".join(codes), tags="\n".join(f"{k} = {v}" for k, v in tags.items()),
+                     signature=sign_batch(current_app.secret_key, s.slug, codes, tags))
     return render_template("analyst/slips.html", survey=s, codes=codes, tags=tags, url=url,
                            form=form)
 
@@ -235,7 +245,15 @@ def slips_again(slug: str) -> Any:
         tags = _parse_lines(form.tags.data, "=")
     except ValueError:
         abort(400)
-    return _slips(s, [format_code(c) for c in codes], tags, form.output.data)
+    shown = [format_code(c) for c in codes]
+    if not batch_is_signed(current_app.secret_key, form.signature.data or "", s.slug, shown, tags):
+        message = _("These codes are not the batch this wave's print view showed, or the print view "
+                    "is older than a day. Nothing was downloaded; issue the codes again if you need them.")
+        return render_template("analyst/message.html", title=_("Not the batch that was issued"),
+                               message=message, back=url_for("analyst.codes", slug=s.slug),
+                               back_label=_("Back to the codes")), 400
+    audit.record(store(), current_user.email, "codes_slips", s.slug, f"{len(shown)} codes, as {form.output.data}")
+    return _slips(s, shown, tags, form.output.data)
 
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
@@ -364,7 +382,8 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
                     "files and import them one after the other.", mib=IMPORT_MAX_BYTES // (1024 * 1024))
         slug = (request.view_args or {}).get("slug", "")
         back = url_for("analyst.import_csv", slug=slug) if slug else None
-        return render_template("analyst/too_large.html", message=message, back=back), 413
+        return render_template("analyst/message.html", title=_("The file is too large"), message=message,
+                               back=back, back_label=_("Back to the import")), 413
     from webapp.errors import render_error
 
     return render_error(413)
@@ -403,5 +422,6 @@ def download(slug: str, key: str) -> Any:
     survey_or_404(slug)
     if key not in FORMATS:
         abort(404)
+    audit.record(store(), current_user.email, audit.download_action(key), slug, key)
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key, _lang())
     return _attachment(data, mimetype, filename)

@@ -9,7 +9,7 @@ from flask import Response, abort, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from scoring.errors import IncomparableError, ScoringError
-from surveys import accounts
+from surveys import accounts, audit
 from surveys.exports import FORMATS
 from surveys.exports.report import report_json
 from surveys.store import UnknownSurvey
@@ -178,5 +178,6 @@ def download(slug: str, key: str) -> Response:
     _survey(slug)
     if key not in FORMATS:
         return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
+    audit.record(store(), g.api_user.email, audit.download_action(key), slug, f"{key} (API)")
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
     return attachment(data, mimetype, filename)
