@@ -70,10 +70,10 @@ def download_action(key: str) -> str:
 
 
 def entries(target: Union[Engine, object], limit: int | None = None, offset: int = 0,
-            slug: str | None = None) -> list[Entry]:
-    """The entries, newest first (``slug``: of that wave only)."""
+            slug: str | None = None, oldest_first: bool = False) -> list[Entry]:
+    """The entries, newest first unless ``oldest_first`` (``slug``: of that wave only)."""
     query = select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.survey_slug,
-                   AuditEntry.detail).order_by(AuditEntry.id.desc())
+                   AuditEntry.detail).order_by(AuditEntry.id.asc() if oldest_first else AuditEntry.id.desc())
     if slug:
         query = query.where(AuditEntry.survey_slug == slug)
     if limit is not None:

@@ -44,7 +44,7 @@ def audit_log() -> Any:
 def audit_csv() -> Any:
     admin_only()
     audit.record(store(), current_user.email, "audit_export")
-    data = write_rows(audit.CSV_HEADER, audit.csv_rows(audit.entries(store())))
+    data = write_rows(audit.CSV_HEADER, audit.csv_rows(audit.entries(store(), oldest_first=True)))
     return attachment(data, "text/csv", "audit-log.csv")
 
 
