@@ -124,7 +124,8 @@ def create_user(target: Target, email: str, role: str, password: str) -> UserInf
     except IntegrityError as exc:
         raise AccountError(f"a user '{email}' already exists") from exc
     found = user_by_email(target, email)
-    assert found is not None
+    if found is None:  # deleted between the insert and the read
+        raise AccountError(f"no user '{email}'")
     return found
 
 

@@ -153,19 +153,17 @@ class _LineNumbers:
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 #: Signatures of files that are not text at all.
-_BINARY = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
-           (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
-           (b"%PDF", "a PDF"))
+_BINARY = ((b"PK\x03\x04", "xlsx"), (b"\xd0\xcf\x11\xe0", "xls"), (b"%PDF", "pdf"))
 
 
 def _decode(raw: bytes) -> str:
     """The file's text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, or
     Windows-1252. Raises :class:`Refusal` for a binary file (a workbook, a
     PDF) or bytes that are none of these encodings."""
-    for signature, what in _BINARY:
+    for signature, kind in _BINARY:
         if raw.startswith(signature):
-            raise Refusal("not_csv", "the file is %(what)s, not CSV text; save it as CSV (UTF-8) and "
-                          "import that", what=what)
+            raise Refusal("not_csv", "the file is a .%(kind)s file, not CSV text; save it as CSV (UTF-8) "
+                          "and import that", kind=kind)
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:

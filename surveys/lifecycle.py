@@ -40,12 +40,12 @@ def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
     dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
-    total = store.progress(slug)["total"]
+    progress = store.progress(slug)
     snapshot: dict[str, Any] = {
         "taken_on": today.isoformat(),
         "instrument": {"id": survey.instrument_id, "version": survey.instrument_version,
                        "sha256": survey.instrument_sha256},
-        "counts": {"submitted": total["submitted"], "imported": total["imported"], "app": total["app"]},
+        "counts": {"submitted": progress["total"]["submitted"], **progress["sources"]},
         "overall": None, "by": {},
     }
     if dataset.n == 0:

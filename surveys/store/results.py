@@ -17,14 +17,14 @@ class ResultsMixin(WavesMixin):
     def progress(self, slug: str) -> dict[str, Any]:
         """Counts of a survey (raw: hide small groups when showing them).
 
-        ``{"total": {"started": n, "in_progress": n, "submitted": n, "imported": n, "app": n},
+        ``{"total": {"started": n, "in_progress": n, "submitted": n},
+        "sources": {"app": n, "imported": n},
         "codes": {"issued": n, "unused": n, "started": n, "spent": n},
         "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}}}``
-        where ``started`` counts every response begun (imported ones too),
-        ``imported`` the submitted responses that came from a CSV import and
-        ``app`` those collected through the app (``submitted - imported``);
-        group labels come from the group items' answers, else from the code
-        tags."""
+        where ``started`` counts every response begun (imported ones too);
+        ``sources`` splits the submitted responses into those collected
+        through the app and those imported from a file; group labels come
+        from the group items' answers, else from the code tags."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             instrument = self.instrument(survey.instrument_sha256)
@@ -63,20 +63,21 @@ class ResultsMixin(WavesMixin):
                 cell = groups[group].setdefault(label, {"started": 0, "in_progress": 0, "submitted": 0})
                 cell["started"] += 1
                 cell[status] += 1
-        total["imported"] = imported
-        total["app"] = total["submitted"] - imported
         codes = {s: int(code_counts.get(s, 0)) for s in ("unused", "started", "spent")}
         codes["issued"] = sum(codes.values())
-        return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()}}
+        sources = {"app": total["submitted"] - imported, "imported": imported}
+        return {"total": total, "sources": sources, "codes": codes,
+                "groups": {g: dict(v) for g, v in groups.items()}}
 
-    def wave_records(self, slug: str) -> list[dict[str, Any]]:
+    def wave_records(self, slug: str, with_source: bool = False) -> list[dict[str, Any]]:
         """The submitted responses of a wave, one dict each (one query for
         the responses, one for all their answers: never one per response).
 
         Each record maps item ids to values as :meth:`answers` does, plus
         ``"groups"``: group name -> label (group items' answers, else the
-        code's tags, e.g. ``class``), ``"submitted_on"``: a ``date``, and
-        ``"source"``: ``"app"`` (collected through the app) or ``"import"``."""
+        code's tags, e.g. ``class``), ``"submitted_on"``: a ``date``, and with
+        ``with_source`` ``"source"``: ``"app"`` (collected through the app)
+        or ``"import"`` (imported from a file)."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             submitted = and_(Response.survey_id == survey.id, Response.status == "submitted")
@@ -110,6 +111,7 @@ class ResultsMixin(WavesMixin):
                     groups[group] = code_label(instrument, item, survey.presets, code)
             record["groups"] = groups
             record["submitted_on"] = submitted_on
-            record["source"] = "import" if was_imported else "app"
+            if with_source:
+                record["source"] = "import" if was_imported else "app"
             records.append(record)
         return records

@@ -53,8 +53,8 @@ BAD_FILES = [
     ("blank lines", b"\r\n\r\n  \n", "Filen är tom"),
     ("only commas", b",,,\n,,,\n", "Filen innehåller bara avgränsare"),
     ("only semicolons", b";;;;\r\n;;;;\r\n", "Filen innehåller bara avgränsare"),
-    ("xlsx", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, "Filen är inte CSV-text"),
-    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "Filen är inte CSV-text"),
+    ("xlsx", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, "Filen är en .xlsx-fil, inte CSV-text"),
+    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "Filen är en .pdf-fil, inte CSV-text"),
     ("binary", b"school,use\n\x00\x01\x02\x03", "Filen är inte text i UTF-8 eller Windows-1252"),
     ("undefined cp1252 byte", b"school,use\nRinmansskolan\x81,1\n", "Filen är inte text i UTF-8 eller Windows-1252"),
     ("wrong header", b"namn,alder\nKalle,15\n", "Ingen kolumn i rubrikraden är en fråga i cannabis-attityd"),
@@ -91,9 +91,10 @@ def test_imported_responses_are_marked_and_shown_apart(env, logged_in) -> None:
     code = env.store.issue_codes("cannabis-2018", 1)[0]
     answer(env.store, "cannabis-2018", {"school": 1, "grade": 1, "gender": 1, "use": 1, "att01": 5}, code=code)
     assert _import(c, ("school,grade,gender,use,att01\n" + ROW * 3).encode()).status_code == 302
-    total = env.store.progress("cannabis-2018")["total"]
-    assert (total["submitted"], total["imported"], total["app"]) == (4, 3, 1)
-    sources = sorted(r["source"] for r in env.store.wave_records("cannabis-2018"))
+    progress = env.store.progress("cannabis-2018")
+    assert progress["total"]["submitted"] == 4 and progress["sources"] == {"app": 1, "imported": 3}
+    assert "source" not in env.store.wave_records("cannabis-2018")[0]
+    sources = sorted(r["source"] for r in env.store.wave_records("cannabis-2018", with_source=True))
     assert sources == ["app", "import", "import", "import"]
     page = c.get("/analyst/cannabis-2018/progress").get_data(as_text=True)
     assert "Av de inskickade: 1 insamlade i appen, 3 importerade från en fil." in page

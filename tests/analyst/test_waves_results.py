@@ -49,12 +49,15 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     listing = c.get("/analyst/cannabis-2019/codes").get_data(as_text=True)
     assert not any(code in listing for code in shown) and ">30<" in listing
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signature = re.search(r'name="signature" value="([^"]+)"', page).group(1)
     r = c.client.post("/analyst/cannabis-2019/codes/slips", data={
-        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A", "output": "csv"})
+        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A\nclass = 9A",
+        "output": "csv", "signature": signature})
     rows = list(csv.DictReader(io.StringIO(r.get_data()[3:].decode())))
     assert [x["code"] for x in rows] == shown and rows[0]["school"] == "Skola A"
     r = c.client.post("/analyst/cannabis-2019/codes/slips", data={
-        "csrf_token": token, "codes": " ".join(shown), "tags": "", "output": "pdf"})
+        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A\nclass = 9A",
+        "output": "pdf", "signature": signature})
     assert r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
     assert r.data.count(b"/Type /Page\n") + r.data.count(b"/Type /Page ") >= 3  # 12 slips a page
     r = c.post_form("/analyst/waves/new", {"instrument": sha, "slug": "Bad Slug", "label": "x",

@@ -71,7 +71,8 @@ _IMPORT: dict[str, Callable[[dict], str]] = {
     "empty_file": lambda p: _("The file is empty (expected a header row of item ids)."),
     "only_separators": lambda p: _("The file holds only separators (%(delimiter)s) and no header row of "
                                    "item ids.", **p),
-    "not_csv": lambda p: _("The file is not CSV text; save it as CSV (UTF-8) and import that file."),
+    "not_csv": lambda p: _("The file is a .%(kind)s file, not CSV text; save it as CSV (UTF-8) and import "
+                           "that file.", **p),
     "encoding": lambda p: _("The file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) and "
                             "import that file."),
     "no_item_columns": lambda p: _("No column of the header row is a question of %(instrument)s (for "

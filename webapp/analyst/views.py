@@ -274,7 +274,7 @@ def progress_view(slug: str, min_n: int) -> dict[str, Any]:
                           "started": None if h else cells[v]["started"],
                           "submitted": None if h else cells[v]["submitted"]}
                          for v, h in zip(labels, hidden)]
-    return {"total": raw["total"], "codes": raw["codes"], "groups": groups}
+    return {"total": raw["total"], "sources": raw["sources"], "codes": raw["codes"], "groups": groups}
 
 
 @bp.get("/<slug>/progress")

@@ -108,8 +108,8 @@ def progress(slug: str) -> Response:
     p = progress_view(slug, min_n)
     groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
     return jsonify({"started": p["total"]["started"], "submitted": p["total"]["submitted"],
-                    "in_progress": p["total"]["in_progress"], "imported": p["total"]["imported"],
-                    "app": p["total"]["app"], "codes": p["codes"],
+                    "in_progress": p["total"]["in_progress"], "imported": p["sources"]["imported"],
+                    "app": p["sources"]["app"], "codes": p["codes"],
                     "suppression_min_n": min_n, "groups": groups})
 
 
