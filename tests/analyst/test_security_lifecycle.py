@@ -152,3 +152,30 @@ def test_purge_is_one_transaction(env) -> None:
         env.store.purge_raw("cannabis-2018", {"bad": {1, 2}}, dt.date(2030, 1, 1))  # a set is not JSON
     assert _rows(env.store) == before
     assert env.store.lifecycle("cannabis-2018")["purged_on"] is None
+
+
+def test_purged_wave_publishes_only_its_kept_aggregates(env, logged_in) -> None:
+    import json
+
+    from surveys import accounts
+
+    _fill(env)
+    env.store.set_retention("cannabis-2018", dt.date(2030, 1, 1))
+    kept = lifecycle.results_snapshot(env.store, "cannabis-2018", dt.date(2030, 1, 2))
+    assert [p.slug for p in lifecycle.purge_due(env.store, dt.date(2030, 1, 2))] == ["cannabis-2018"]
+    a = logged_in("a")
+    page = a.get("/analyst/cannabis-2018/results").get_data(as_text=True)
+    assert "rensades 2030-01-02" in page
+    r = a.get("/analyst/cannabis-2018/results-snapshot.json")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert json.loads(r.data)["overall"] == kept["overall"]
+    assert logged_in("b").get("/analyst/cannabis-2018/results-snapshot.json").status_code == 404
+    token = accounts.create_api_token(env.store, env.users["a"].id)
+    auth = {"Authorization": f"Bearer {token}"}
+    body = a.client.get("/api/v1/surveys/cannabis-2018/results", headers=auth).get_json()
+    assert body["n_respondents"] == len(ca.PEOPLE) and body["purged_on"] == "2030-01-02"
+    assert body["scales"] == kept["overall"]["scales"]
+    by_school = a.client.get("/api/v1/surveys/cannabis-2018/results?by=school", headers=auth).get_json()
+    assert by_school["scales"] == kept["by"]["school"]["scales"]
+    r = a.client.get("/api/v1/surveys/cannabis-2018/results?by=school&by=gender", headers=auth)
+    assert r.status_code == 409 and "purged" in r.get_json()["error"]

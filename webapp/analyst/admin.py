@@ -3,6 +3,7 @@ date and deleting a wave. Only admins see them; anyone else gets a 404, as
 for a wave not granted to them."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -46,6 +47,19 @@ def audit_csv() -> Any:
     audit.record(store(), current_user.email, "audit_export")
     data = write_rows(audit.CSV_HEADER, audit.csv_rows(audit.entries(store(), oldest_first=True)))
     return attachment(data, "text/csv", "audit-log.csv")
+
+
+@bp.get("/<slug>/results-snapshot.json")
+@login_required
+def results_snapshot(slug: str) -> Any:
+    """The published aggregates kept when the wave's raw answers were purged."""
+    survey_or_404(slug)
+    snapshot = store().lifecycle(slug)["results_snapshot"]
+    if snapshot is None:
+        abort(404)
+    audit.record(store(), current_user.email, "download", slug, "results snapshot")
+    data = json.dumps(snapshot, ensure_ascii=False, indent=2).encode("utf-8")
+    return attachment(data, "application/json", f"{slug}-results-snapshot.json")
 
 
 # --------------------------------------------------- retention and deletion

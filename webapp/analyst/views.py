@@ -323,6 +323,9 @@ def _not_compared_note(earlier: Any, why: IncomparableError) -> str:
 
 def _results_page(slug: str, other: str | None) -> Any:
     s = survey_or_404(slug)
+    life = store().lifecycle(slug)
+    if life["purged_on"]:  # only the frozen, published aggregates are left
+        return render_template("analyst/purged.html", survey=s, life=life)
     wave = service.load_wave(store(), slug)
     groups = [g for g in BREAKDOWN_GROUPS if g in wave.dataset.groups]
     by = [b for b in request.args.getlist("by") if b][:2]

@@ -117,6 +117,16 @@ def progress(slug: str) -> Response:
 @token_required
 def results(slug: str) -> Response:
     s = _survey(slug)
+    snapshot = store().lifecycle(slug)["results_snapshot"]
+    if snapshot is not None:  # purged: the published aggregates frozen then
+        by = [b for b in request.args.getlist("by") if b]
+        if len(by) > 1 or (by and by[0] not in snapshot["by"]) or snapshot["overall"] is None:
+            return _error(409, f"the raw answers of '{slug}' were purged on {snapshot['taken_on']}; only the "
+                               f"overall results and one breakdown by {', '.join(snapshot['by']) or 'nothing'} "
+                               "are kept")
+        report = snapshot["by"][by[0]] if by else snapshot["overall"]
+        return Response(report_json({**report, "compared_with": None, "not_compared": [],
+                                     "purged_on": snapshot["taken_on"]}), mimetype="application/json")
     wave = service.load_wave(store(), slug)
     by = [b for b in request.args.getlist("by") if b]
     unknown = [b for b in by if b not in wave.dataset.groups]
