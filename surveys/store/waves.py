@@ -18,9 +18,10 @@ from surveys.store.instruments import InstrumentsMixin
 from surveys.store.records import SurveyInfo
 from surveys.store.statements import SURVEY_BY_SLUG, SURVEY_COLUMNS
 
-#: A wave's address name; always matched against the whole string
-#: (``fullmatch``: ``$`` alone would let a final newline through).
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+#: A wave's address name, anchored at both ends with ``\A`` and ``\Z``
+#: (``$`` would let a final newline through), so ``match`` and ``fullmatch``
+#: both test the whole string.
+SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,99}\Z")
 
 
 def is_slug(value: object) -> bool:

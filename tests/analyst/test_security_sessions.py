@@ -226,3 +226,26 @@ def test_content_disposition_cannot_be_broken(name, expected) -> None:
     assert set(params) <= {"filename", "filename*"}
     if "filename*" in params:
         assert msg.get_filename() == name.replace("\r", "").replace("\n", "")
+
+
+def test_instrument_ids_are_matched_whole() -> None:
+    """The JSON Schema's patterns run through Python's re.search, where "$"
+    also matches before a final newline; an id ending in one is refused."""
+    from pathlib import Path
+
+    from surveys.loader import InstrumentError, load_instrument_text
+
+    text = (Path(__file__).parents[1] / "instruments" / "mini.yaml").read_text(encoding="utf-8")
+    assert load_instrument_text(text, "mini.yaml").id == "mini"
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument_text(text.replace("id: mini", 'id: "mini\\n"', 1), "mini.yaml")
+    assert "does not match the pattern ^[a-z][a-z0-9-]*$" in str(caught.value)
+    assert "(?!" not in str(caught.value)
+
+
+def test_store_slug_pattern_is_anchored_for_match_and_fullmatch() -> None:
+    from surveys.store import SLUG_RE
+
+    for bad in ["abc\n", "abc def", "abc/..", "-abc", ""]:
+        assert SLUG_RE.match(bad) is None and SLUG_RE.fullmatch(bad) is None, repr(bad)
+    assert SLUG_RE.match("cannabis-2018") and SLUG_RE.fullmatch("cannabis-2018")
