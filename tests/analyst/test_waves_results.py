@@ -261,6 +261,18 @@ def test_users_cli(tmp_path) -> None:
     engine = make_engine(url)
     assert accounts.user_by_api_token(engine, token).email == "ana@example.se"
     assert accounts.authenticate(engine, "ana@example.se", "a long password") is not None
+    # issue 14: a new password from the command line ends the account's sessions and is logged
+    r = run("users", "password", "ana@example.se", "--password-stdin", "--url", url, stdin="password123456\n")
+    assert r.returncode == 1 and "commonly used" in r.stderr
+    r = run("users", "password", "ana@example.se", "--password-stdin", "--url", url,
+            stdin="another long passphrase\n")
+    assert r.returncode == 0 and accounts.get_user(engine, 1).session_version == 1
+    assert accounts.authenticate(engine, "ana@example.se", "another long passphrase") is not None
+    r = run("users", "revoke", "ana@example.se", "nope", "--url", url)
+    assert r.returncode == 1 and "no survey 'nope'" in r.stderr
+    from surveys import audit
+    assert [(e.actor, e.action, e.detail) for e in audit.entries(engine)] == [
+        ("cli", "password_change", "ana@example.se")]
     engine.dispose()
     r = run("users", "list", "--url", url)
     assert "ana@example.se\tanalyst\tno surveys" in r.stdout
