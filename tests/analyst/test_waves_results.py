@@ -35,6 +35,9 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     wave = env.store.survey("cannabis-2019")
     assert wave.presets == {"school": ["Skola A", "Skola B"]} and not wave.is_open
     assert "cannabis-2019" in c.get("/analyst/").get_data(as_text=True)  # granted to creator
+    from surveys import audit
+    assert [(e.action, e.survey_slug) for e in audit.entries(env.store, limit=2)] == [
+        ("grant", "cannabis-2019"), ("wave_create", "cannabis-2019")]
     r = c.post_form("/analyst/cannabis-2019/", {}, action="/analyst/cannabis-2019/open")
     assert r.status_code == 302 and env.store.survey("cannabis-2019").is_open
     r = c.post_form("/analyst/cannabis-2019/codes",

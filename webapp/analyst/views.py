@@ -142,6 +142,7 @@ def new_wave() -> Any:
                 audit.record(store(), current_user.email, "wave_create", form.slug.data)
                 if not current_user.is_admin:
                     accounts.grant_survey(store(), current_user.id, form.slug.data)
+                    audit.record(store(), current_user.email, "grant", form.slug.data, current_user.email)
                 flash(_("The wave %(slug)s was created. It is closed until you open it.",
                         slug=form.slug.data), "info")
                 return redirect(url_for("analyst.survey", slug=form.slug.data))
