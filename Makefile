@@ -5,19 +5,37 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast test-browser bench check browser-deps nginx-deps clean
+.PHONY: run test test-fast test-browser bench check browser-deps nginx-deps clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Installs come from the hashed lock files (requirements/*.txt, pip-compile
+# --generate-hashes); the project itself is installed on top without its
+# dependencies. check_lock.py stops with "run 'make lock'" when pyproject.toml
+# pins something the lock file does not.
+LOCK      := requirements/base.txt
+TEST_LOCK := requirements/test.txt
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python scripts/check_lock.py $(LOCK)
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install -q -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(TEST_LOCK) $(STAMP)
+	$(BIN)/python scripts/check_lock.py $(TEST_LOCK) test
+	$(BIN)/pip install -q --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
+
+## make lock: regenerate the hashed lock files from pyproject.toml (after a dependency changes)
+lock: | $(BIN)/python
+	$(BIN)/pip install -q pip-tools==7.6.2
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) -o $(LOCK) pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) --extra test -o $(TEST_LOCK) pyproject.toml
 
 ## make run: install, migrate, load the instruments and demo waves, serve on :5000
 run: $(STAMP)

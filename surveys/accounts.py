@@ -1,8 +1,17 @@
-"""Analyst accounts: argon2 passwords, roles, per-survey grants, API tokens.
+"""Analyst accounts: argon2 passwords, roles, per-survey grants, API tokens,
+session versions and the per-account lockout.
 
 Every function takes a :class:`surveys.store.Store` or an SQLAlchemy
 ``Engine``. API tokens are random (256 bits) and stored only as their
 sha256; the clear token is returned once by :func:`create_api_token`.
+
+Passwords follow :mod:`surveys.passwords` (NIST SP 800-63B). Each account
+has a session version that every web session carries; :func:`end_sessions`
+(logout) and :func:`set_password` bump it, which ends every session of the
+account, copied cookies included. After :data:`LOCKOUT_AFTER` failed logins
+in a row an account refuses logins for a while that doubles with each
+further failure (:func:`lockout_minutes`), on top of the per-address limit
+of the login form.
 """
 from __future__ import annotations
 
@@ -18,10 +27,16 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from surveys.models import ROLES, Survey, SurveyGrant, User
+from surveys.passwords import MIN_LENGTH, PasswordRefused, check_password
 from surveys.store import Store, StoreError, UnknownSurvey
 
 Target = Union[Store, Engine]
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+#: Failed logins in a row before the account waits.
+LOCKOUT_AFTER = 5
+#: The first wait, doubled for each further failure, and its cap.
+LOCKOUT_FIRST_MINUTES = 1
+LOCKOUT_MAX_MINUTES = 60
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so a wrong e-mail costs the same time.
@@ -39,6 +54,8 @@ class UserInfo:
     role: str
     is_active: bool
     created_on: dt.date
+    #: Every session carries it; a session with an older one is ended.
+    session_version: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -72,16 +89,19 @@ def normalise_email(email: str) -> str:
     return clean
 
 
-def _check_password(password: str) -> None:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, email: str = "") -> None:
+    try:
+        check_password(password, email)
+    except PasswordRefused as exc:
+        raise AccountError(str(exc), "password_" + exc.reason, **exc.params) from None
 
 
 def _info(row) -> UserInfo:
-    return UserInfo(row.id, row.email, row.role, bool(row.is_active), row.created_on)
+    return UserInfo(row.id, row.email, row.role, bool(row.is_active), row.created_on,
+                    int(row.session_version or 0))
 
 
-_columns = (User.id, User.email, User.role, User.is_active, User.created_on)
+_columns = (User.id, User.email, User.role, User.is_active, User.created_on, User.session_version)
 
 
 def create_user(target: Target, email: str, role: str, password: str) -> UserInfo:
@@ -89,7 +109,7 @@ def create_user(target: Target, email: str, role: str, password: str) -> UserInf
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, not '{role}'")
-    _check_password(password)
+    _check_password(password, email)
     try:
         with _engine(target).begin() as conn:
             conn.execute(
@@ -104,7 +124,8 @@ def create_user(target: Target, email: str, role: str, password: str) -> UserInf
     except IntegrityError as exc:
         raise AccountError(f"a user '{email}' already exists") from exc
     found = user_by_email(target, email)
-    assert found is not None
+    if found is None:  # deleted between the insert and the read
+        raise AccountError(f"no user '{email}'")
     return found
 
 
@@ -128,31 +149,89 @@ def users(target: Target) -> list[UserInfo]:
         return [_info(r) for r in conn.execute(select(*_columns).order_by(User.email)).all()]
 
 
-def authenticate(target: Target, email: str, password: str) -> UserInfo | None:
-    """The active user whose e-mail and password match, else None. Rehashes
+def _now() -> dt.datetime:
+    """Now in UTC (naive, as stored), to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def lockout_minutes(failures: int) -> int:
+    """How long an account waits after ``failures`` failed logins in a row:
+    0 below :data:`LOCKOUT_AFTER`, then 1, 2, 4 ... minutes, at most
+    :data:`LOCKOUT_MAX_MINUTES`."""
+    if failures < LOCKOUT_AFTER:
+        return 0
+    return min(LOCKOUT_MAX_MINUTES, LOCKOUT_FIRST_MINUTES * 2 ** min(failures - LOCKOUT_AFTER, 16))
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What a login attempt came to: the user on success; ``locked`` when
+    the account waits (the password was not even checked)."""
+
+    user: UserInfo | None
+    locked: bool = False
+
+
+def login_attempt(target: Target, email: str, password: str, now: dt.datetime | None = None) -> LoginOutcome:
+    """Check a login. A wrong password counts a failure and, from the
+    :data:`LOCKOUT_AFTER`-th on, locks the account for
+    :func:`lockout_minutes`; a success resets the count. A locked, unknown
+    or disabled account costs the same time as a wrong password. Rehashes
     the password when the argon2 parameters have changed."""
     engine = _engine(target)
+    now = now or _now()
     with engine.connect() as conn:
         row = conn.execute(
-            select(*_columns, User.password_hash).where(User.email == (email or "").strip().lower())
+            select(*_columns, User.password_hash, User.locked_until).where(
+                User.email == (email or "").strip().lower())
         ).first()
     if row is None:
         verify_password(_DUMMY_HASH, password or "")
-        return None
-    if not verify_password(row.password_hash, password or "") or not row.is_active:
-        return None
-    if _hasher.check_needs_rehash(row.password_hash):
+        return LoginOutcome(None)
+    if row.locked_until is not None and row.locked_until > now:
+        verify_password(_DUMMY_HASH, password or "")
+        return LoginOutcome(None, locked=True)
+    if not verify_password(row.password_hash, password or ""):
         with engine.begin() as conn:
-            conn.execute(update(User).where(User.id == row.id).values(password_hash=hash_password(password)))
-    return _info(row)
+            conn.execute(update(User).where(User.id == row.id).values(failed_logins=User.failed_logins + 1))
+            failures = conn.scalar(select(User.failed_logins).where(User.id == row.id)) or 0
+            wait = lockout_minutes(failures)
+            if wait:
+                conn.execute(update(User).where(User.id == row.id)
+                             .values(locked_until=now + dt.timedelta(minutes=wait)))
+        return LoginOutcome(None)
+    if not row.is_active:
+        return LoginOutcome(None)
+    values: dict = {"failed_logins": 0, "locked_until": None}
+    if _hasher.check_needs_rehash(row.password_hash):
+        values["password_hash"] = hash_password(password)
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.id == row.id).values(**values))
+    return LoginOutcome(_info(row))
+
+
+def authenticate(target: Target, email: str, password: str) -> UserInfo | None:
+    """The active user whose e-mail and password match, else None (see
+    :func:`login_attempt`, which also says whether the account is locked)."""
+    return login_attempt(target, email, password).user
 
 
 def set_password(target: Target, user_id: int, password: str) -> None:
-    """Replace a user's password."""
-    _check_password(password)
+    """Replace a user's password; ends every session of the user."""
+    user = get_user(target, user_id)
+    if user is None:
+        raise AccountError(f"no user {user_id}")
+    _check_password(password, user.email)
     with _engine(target).begin() as conn:
-        if conn.execute(update(User).where(User.id == user_id).values(password_hash=hash_password(password))).rowcount == 0:
-            raise AccountError(f"no user {user_id}")
+        conn.execute(update(User).where(User.id == user_id).values(
+            password_hash=hash_password(password), session_version=User.session_version + 1,
+            failed_logins=0, locked_until=None))
+
+
+def end_sessions(target: Target, user_id: int) -> None:
+    """End every web session of a user (logout): their session version moves on."""
+    with _engine(target).begin() as conn:
+        conn.execute(update(User).where(User.id == user_id).values(session_version=User.session_version + 1))
 
 
 def set_active(target: Target, user_id: int, active: bool) -> None:

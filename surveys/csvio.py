@@ -6,7 +6,7 @@ or as one ``<item>`` column with codes separated by ``|``, text items, and any
 other columns, which become group label columns (school, class, id, ...).
 Group items (school, grade, gender, area, age_band) may hold codes or labels.
 
-Accepted: UTF-8 with or without Excel's BOM (Windows-1252 as a fallback), ``,``
+Accepted: UTF-8 with or without Excel's BOM, UTF-16 or UTF-32 with a BOM (Windows-1252 as a fallback), ``,``
 ``;`` or tab as delimiter (detected from the header), decimal comma.
 Anything else raises :class:`CsvError` with a one-line message naming the row
 (1 = the header, as a spreadsheet counts) and the column.
@@ -92,13 +92,19 @@ def read_responses_csv(path: str | os.PathLike[str], instrument: "Instrument") -
 
 def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv>") -> Dataset:
     """Like :func:`read_responses_csv`, from the file's bytes."""
-    text = _decode(raw)
+    try:
+        text = _decode(raw)
+    except Refusal as exc:
+        raise CsvError(name, exc) from None
     if not text.strip():
         raise CsvError(name, Refusal("empty_file", "the file is empty (expected a header row of item ids)"))
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = _detect_delimiter(header_line)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     filled = list(map(any, records))  # blank lines and Excel's trailing ";;;;" rows are skipped
+    if not any(filled):
+        raise CsvError(name, Refusal("only_separators", "the file holds only separators (%(delimiter)s), "
+                                     "no header row of item ids", delimiter=_delimiter_name(delimiter)))
     first = filled.index(True)
     header = [h.strip() for h in records[first]]
     positions = [k for k in range(first + 1, len(records)) if filled[k]]
@@ -143,12 +149,40 @@ class _LineNumbers:
 
 # --- decoding and the header ------------------------------------------------
 
+#: Byte order marks of the UTF-16 and UTF-32 text Excel's "Unicode text" writes.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+#: Signatures of files that are not text at all.
+_BINARY = ((b"PK\x03\x04", "xlsx"), (b"\xd0\xcf\x11\xe0", "xls"), (b"%PDF", "pdf"))
+
+
 def _decode(raw: bytes) -> str:
+    """The file's text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, or
+    Windows-1252. Raises :class:`Refusal` for a binary file (a workbook, a
+    PDF) or bytes that are none of these encodings."""
+    for signature, kind in _BINARY:
+        if raw.startswith(signature):
+            raise Refusal("not_csv", "the file is a .%(kind)s file, not CSV text; save it as CSV (UTF-8) "
+                          "and import that", kind=kind)
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in raw:
+        raise Refusal("encoding", "the file is not text in UTF-8 or Windows-1252; save it as "
+                      "CSV (UTF-8) and import that")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         # Excel's "CSV (semicolon separated)" on a Swedish Windows writes cp1252.
-        return raw.decode("cp1252", errors="replace")
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise Refusal("encoding", "the file is not text in UTF-8 or Windows-1252; save it as "
+                      "CSV (UTF-8) and import that") from None
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -193,6 +227,8 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             raise CsvError(name, Refusal("one_column", "only one column '%(column)s' separated by "
                                          "%(separator)r; separate the columns with ',' or ';'",
                                          column=_short(header[0]), separator=found[0]), row=header_row)
+    if all(_number(h) is not None for h in header if h):  # a data row where the header should be
+        raise _no_item_columns(instrument, name, header_row)
     seen: dict[str, int] = {}
     plan: list[_Column] = []
     for idx, col in enumerate(header):
@@ -232,6 +268,8 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             if close:
                 raise CsvError(name, _did_you_mean(close[0]), row=header_row, column=col)
             plan.append(_Column(idx, col, "extra"))
+    if not any(c.role in ("item", "multi_option", "multi_joined", "text") for c in plan):
+        raise _no_item_columns(instrument, name, header_row)
     by_item: dict[str, list[_Column]] = {}
     for c in plan:
         if c.role in ("multi_option", "multi_joined"):
@@ -241,6 +279,14 @@ def _plan_columns(header: list[str], instrument: "Instrument", name: str,
             raise CsvError(name, Refusal("both_forms", "'%(item)s' is given both as one column and as "
                                          "'%(item)s_<code>' columns", item=item_id), row=header_row, column=item_id)
     return plan
+
+
+def _no_item_columns(instrument: "Instrument", name: str, header_row: int) -> CsvError:
+    questions = [i.id for i in instrument.items if not i.group]
+    return CsvError(name, Refusal("no_item_columns", "no column of the header is a question of "
+                                  "'%(instrument)s' (e.g. %(example)s); is the first row the header?",
+                                  instrument=instrument.id, example=", ".join(questions[:3])),
+                    row=header_row)
 
 
 def _did_you_mean(suggestion: str) -> Refusal:

@@ -68,7 +68,10 @@ def _rejection(row: int | None, error: csvio.CsvError) -> Rejection:
 def _split(raw: bytes) -> tuple[str, list[str], list[tuple[int, list[str]]]] | None:
     """Delimiter, header and (line number, fields) of each data row, split the
     way csvio reads them; None when there is no header row at all."""
-    text = csvio._decode(raw)
+    try:
+        text = csvio._decode(raw)
+    except csvio.Refusal:  # read_responses_bytes reports it
+        return None
     if not text.strip():
         return None
     delimiter = csvio._detect_delimiter(text.lstrip("\r\n").split("\n", 1)[0])

@@ -171,7 +171,9 @@ def _explain(err: jsonschema.ValidationError, base: FieldPath) -> list[tuple[Fie
     if kind == "enum":
         return [(base, f"{err.instance!r} is not one of: {', '.join(map(str, value))}")]
     if kind == "pattern":
-        return [(base, f"{err.instance!r} does not match the pattern {value}")]
+        # The schema's "(?!\n)$" only keeps a final newline out (see its $comment).
+        shown = str(value).replace("(?!\\n)", "")
+        return [(base, f"{err.instance!r} does not match the pattern {shown}")]
     if kind == "minItems":
         return [(base, "must not be empty" if value == 1 else f"needs at least {value} entries")]
     if kind == "minProperties":

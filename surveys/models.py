@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -80,6 +82,12 @@ class Survey(Base):
     #: group name -> list of labels (codes 1..n in list order), e.g. schools.
     presets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    #: After this day ``waves purge`` deletes the raw answers and the codes.
+    retain_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: The day the raw answers and codes were purged (None: not purged).
+    purged_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: The published, already suppressed aggregates, frozen at the purge.
+    results_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class AccessCode(Base):
@@ -125,6 +133,8 @@ class Response(Base):
     #: Keyed hash of the open-link resume token; cleared on submit.
     resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     last_page: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: Came from a CSV import, not collected through the app.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(Base):
@@ -163,6 +173,13 @@ class User(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    #: Part of every session; bumped on logout and password change, which
+    #: ends every session (copied cookies included) on its next request.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Failed logins since the last success; the lockout grows with it.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: No login before this time (UTC, naive).
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class SurveyGrant(Base):
@@ -176,3 +193,18 @@ class SurveyGrant(Base):
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class AuditEntry(Base):
+    """One analyst or admin action (append-only). Analysts are staff: their
+    e-mail is kept; never respondent data or codes. Time to the minute."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    #: The wave's slug (kept as text: the entry outlives a deleted wave).
+    survey_slug: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(500), nullable=True)

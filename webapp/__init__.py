@@ -66,6 +66,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     any Flask setting.
     """
     app = Flask(__name__)
+    from webapp.body_limits import Request
+
+    app.request_class = Request  # per-view body limits (the CSV import), before CSRF reads the body
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     overrides = dict(config or {})

@@ -146,7 +146,9 @@ def _gettext_for(translations: Any) -> Callable[..., str]:
     def gettext(context: Any, string: str, **variables: Any) -> str:
         text = translations.ugettext(string)
         if context.eval_ctx.autoescape:
-            text = Markup(text)
+            # The catalogue's own text (msgstr of our .po files), as Jinja's i18n
+            # extension does; the variables are %-formatted into it and so escaped.
+            text = Markup(text)  # nosec B704
         return text % variables
 
     return gettext

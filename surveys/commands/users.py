@@ -107,8 +107,12 @@ def grant_cmd(email: str, slug: str, url: str | None) -> None:
     from surveys import accounts
 
     def grant() -> None:
+        from surveys import audit
+
         engine = _engine(url)
-        accounts.grant_survey(engine, _user(engine, email).id, slug)
+        user = _user(engine, email)
+        accounts.grant_survey(engine, user.id, slug)
+        audit.record(engine, audit.CLI_ACTOR, "grant", slug, user.email)
 
     _run(grant)
     click.echo(f"{email.strip().lower()} may now see {slug}")
@@ -126,3 +130,45 @@ def token_cmd(email: str, url: str | None) -> None:
         return accounts.create_api_token(engine, _user(engine, email).id)
 
     click.echo(_run(token))
+
+
+@command.command("revoke")
+@click.argument("email")
+@click.argument("slug")
+@url_option
+def revoke_cmd(email: str, slug: str, url: str | None) -> None:
+    """Take the survey SLUG away from EMAIL."""
+    from surveys import accounts, audit
+
+    def revoke() -> None:
+        engine = _engine(url)
+        user = _user(engine, email)
+        accounts.revoke_survey(engine, user.id, slug)
+        audit.record(engine, audit.CLI_ACTOR, "revoke", slug, user.email)
+
+    _run(revoke)
+    click.echo(f"{email.strip().lower()} may no longer see {slug}")
+
+
+@command.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the new password from the first line of standard input.")
+@url_option
+def password_cmd(email: str, password_stdin: bool, url: str | None) -> None:
+    """Give EMAIL a new password; every session of the account ends."""
+    from surveys import accounts, audit
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+
+    def change() -> None:
+        engine = _engine(url)
+        user = _user(engine, email)
+        accounts.set_password(engine, user.id, password)
+        audit.record(engine, audit.CLI_ACTOR, "password_change", None, user.email)
+
+    _run(change)
+    click.echo(f"new password set for {email.strip().lower()}; its sessions have ended")

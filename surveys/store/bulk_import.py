@@ -30,7 +30,9 @@ class BulkImportMixin(WavesMixin):
         (e.g. ``class``); any other column (a case number, a name) is not
         stored (docs/privacy.md). Every item value is
         checked against the instrument; if any record is invalid,
-        :class:`InvalidRecords` lists every problem and nothing is stored."""
+        :class:`InvalidRecords` lists every problem and nothing is stored.
+        The responses are marked as imported (``source`` "import" in
+        :meth:`wave_records`, counted apart in :meth:`progress`)."""
         survey = self.survey(slug)
         instrument = self.instrument(survey.instrument_sha256)
         fields = instrument_fields(instrument)
@@ -58,6 +60,7 @@ class BulkImportMixin(WavesMixin):
                     group_values=group_values,
                     started_on=day,
                     submitted_on=day,
+                    imported=True,  # not collected through the app
                 )
             )
             for key, value in record.items():

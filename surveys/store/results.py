@@ -18,13 +18,16 @@ class ResultsMixin(WavesMixin):
         """Counts of a survey (raw: hide small groups when showing them).
 
         ``{"total": {"started": n, "in_progress": n, "submitted": n},
+        "sources": {"app": n, "imported": n},
         "codes": {"issued": n, "unused": n, "started": n, "spent": n},
         "groups": {group: {label: {"started": n, "in_progress": n, "submitted": n}}},
         "combos": [({group: label}, {"in_progress": n, "submitted": n}), ...]}``
-        where ``started`` counts every response begun; group labels come from
-        the group items' answers, else from the code tags; ``combos`` counts
-        the responses per combination of group labels (what the disclosure
-        control of the progress page works on)."""
+        where ``started`` counts every response begun (imported ones too);
+        ``sources`` splits the submitted responses into those collected
+        through the app and those imported from a file; group labels come
+        from the group items' answers, else from the code tags; ``combos``
+        counts the responses per combination of group labels (what the
+        disclosure control of the progress page works on)."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             instrument = self.instrument(survey.instrument_sha256)
@@ -32,6 +35,10 @@ class ResultsMixin(WavesMixin):
             responses = conn.execute(
                 select(Response.id, Response.status, Response.group_values).where(Response.survey_id == survey.id)
             ).all()
+            imported = int(conn.scalar(
+                select(func.count()).select_from(Response)
+                .where(Response.survey_id == survey.id, Response.imported.is_(True))
+            ) or 0)
             answered = conn.execute(
                 select(Answer.response_id, Answer.item_id, Answer.code)
                 .join(Response, Response.id == Answer.response_id)
@@ -63,21 +70,25 @@ class ResultsMixin(WavesMixin):
                 cell[status] += 1
         codes = {s: int(code_counts.get(s, 0)) for s in ("unused", "started", "spent")}
         codes["issued"] = sum(codes.values())
-        return {"total": total, "codes": codes, "groups": {g: dict(v) for g, v in groups.items()},
+        sources = {"app": total["submitted"] - imported, "imported": imported}
+        return {"total": total, "sources": sources, "codes": codes,
+                "groups": {g: dict(v) for g, v in groups.items()},
                 "combos": [(dict(k), dict(v)) for k, v in sorted(combos.items())]}
 
-    def wave_records(self, slug: str) -> list[dict[str, Any]]:
+    def wave_records(self, slug: str, with_source: bool = False) -> list[dict[str, Any]]:
         """The submitted responses of a wave, one dict each (one query for
         the responses, one for all their answers: never one per response).
 
         Each record maps item ids to values as :meth:`answers` does, plus
         ``"groups"``: group name -> label (group items' answers, else the
-        code's tags, e.g. ``class``), and ``"submitted_on"``: a ``date``."""
+        code's tags, e.g. ``class``), ``"submitted_on"``: a ``date``, and with
+        ``with_source`` ``"source"``: ``"app"`` (collected through the app)
+        or ``"import"`` (imported from a file)."""
         with self._read() as conn:
             survey = self._get_survey(conn, slug)
             submitted = and_(Response.survey_id == survey.id, Response.status == "submitted")
             responses = conn.execute(
-                select(Response.id, Response.submitted_on, Response.group_values)
+                select(Response.id, Response.submitted_on, Response.group_values, Response.imported)
                 .where(submitted)
                 .order_by(Response.submitted_on, Response.id)
             ).all()
@@ -97,7 +108,7 @@ class ResultsMixin(WavesMixin):
         instrument = self.instrument(survey.instrument_sha256)
         group_items = [(i.id, i.group or i.id, i) for i in instrument.group_items]
         records: list[dict[str, Any]] = []
-        for rid, submitted_on, group_values in responses:
+        for rid, submitted_on, group_values, was_imported in responses:
             record = by_response.get(rid, {})
             groups = {str(k): str(v) for k, v in (group_values or {}).items()}
             for item_id, group, item in group_items:
@@ -106,5 +117,7 @@ class ResultsMixin(WavesMixin):
                     groups[group] = code_label(instrument, item, survey.presets, code)
             record["groups"] = groups
             record["submitted_on"] = submitted_on
+            if with_source:
+                record["source"] = "import" if was_imported else "app"
             records.append(record)
         return records

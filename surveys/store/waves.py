@@ -1,14 +1,17 @@
-"""Surveys (waves of an instrument version): creating, finding, opening and closing."""
+"""Surveys (waves of an instrument version): creating, finding, opening and
+closing, deleting, the retention date and the purge of raw answers."""
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+import datetime as dt
+
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from surveys.models import InstrumentVersion, Survey
+from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey, SurveyGrant
 from surveys.store.dates import today
 from surveys.store.errors import InvalidSurvey, SurveyExists, UnknownSurvey
 from surveys.store.instruments import InstrumentsMixin
@@ -16,7 +19,15 @@ from surveys.store.records import SurveyInfo
 from surveys.store.retry import retried
 from surveys.store.statements import SURVEY_BY_SLUG, SURVEY_COLUMNS
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+#: A wave's address name, anchored at both ends with ``\A`` and ``\Z``
+#: (``$`` would let a final newline through), so ``match`` and ``fullmatch``
+#: both test the whole string.
+SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,99}\Z")
+
+
+def is_slug(value: object) -> bool:
+    """True when ``value`` is a valid slug, the whole of it."""
+    return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
 
 
 class WavesMixin(InstrumentsMixin):
@@ -64,7 +75,7 @@ class WavesMixin(InstrumentsMixin):
         """Create a wave of an instrument version. ``presets`` maps a group
         name to its list of labels (codes 1..n in list order), e.g. the
         schools; every ``options_from: preset`` group item needs one."""
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        if not is_slug(slug):
             raise InvalidSurvey(
                 f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes"
             )
@@ -130,8 +141,72 @@ class WavesMixin(InstrumentsMixin):
         return [self._survey_info(r) for r in rows]
 
     def set_open(self, slug: str, is_open: bool) -> None:
-        """Open or close a survey for answers."""
+        """Open or close a survey for answers (a purged wave stays closed)."""
         with self._write() as conn:
+            if is_open and conn.scalar(select(Survey.purged_on).where(Survey.slug == slug)) is not None:
+                raise InvalidSurvey(f"survey '{slug}' was purged; it cannot be opened again", "purged", slug=slug)
             done = conn.execute(update(Survey).where(Survey.slug == slug).values(is_open=bool(is_open)))
             if done.rowcount == 0:
                 raise UnknownSurvey(f"no survey '{slug}'")
+
+    # ------------------------------------------------------- data lifecycle
+    def set_retention(self, slug: str, retain_until: dt.date | None) -> None:
+        """Keep the raw answers and codes of a wave until ``retain_until``
+        (None: no date); after that day ``purge_raw`` may delete them."""
+        if retain_until is not None and not isinstance(retain_until, dt.date):
+            raise InvalidSurvey(f"retention date must be a date, not {retain_until!r}")
+        with self._write() as conn:
+            done = conn.execute(update(Survey).where(Survey.slug == slug).values(retain_until=retain_until))
+            if done.rowcount == 0:
+                raise UnknownSurvey(f"no survey '{slug}'")
+
+    def lifecycle(self, slug: str) -> dict[str, Any]:
+        """``{"retain_until": date|None, "purged_on": date|None,
+        "results_snapshot": dict|None}`` of a wave."""
+        with self._read() as conn:
+            row = conn.execute(select(Survey.retain_until, Survey.purged_on, Survey.results_snapshot)
+                               .where(Survey.slug == slug)).first()
+        if row is None:
+            raise UnknownSurvey(f"no survey '{slug}'")
+        return {"retain_until": row.retain_until, "purged_on": row.purged_on,
+                "results_snapshot": row.results_snapshot}
+
+    def purge_due(self, today: dt.date) -> list[str]:
+        """The slugs of the waves whose retention date is before ``today`` and
+        whose raw answers are not purged yet, oldest date first."""
+        with self._read() as conn:
+            return list(conn.scalars(
+                select(Survey.slug).where(Survey.retain_until.is_not(None), Survey.retain_until < today,
+                                          Survey.purged_on.is_(None))
+                .order_by(Survey.retain_until, Survey.id)))
+
+    @staticmethod
+    def _delete_raw(conn: Connection, survey_id: int) -> dict[str, int]:
+        responses = select(Response.id).where(Response.survey_id == survey_id).scalar_subquery()
+        answers = conn.execute(delete(Answer).where(Answer.response_id.in_(responses))).rowcount
+        codes = conn.execute(delete(AccessCode).where(AccessCode.survey_id == survey_id)).rowcount
+        n = conn.execute(delete(Response).where(Response.survey_id == survey_id)).rowcount
+        return {"responses": n, "answers": answers, "codes": codes}
+
+    def purge_raw(self, slug: str, results_snapshot: Mapping[str, Any] | None, today: dt.date) -> dict[str, int]:
+        """Delete a wave's responses, answers and codes in one transaction,
+        keeping the wave itself, closed, with ``results_snapshot`` (its
+        published, already suppressed aggregates) and ``purged_on``. Returns
+        the counts deleted."""
+        with self._write() as conn:
+            survey = self._get_survey(conn, slug)
+            counts = self._delete_raw(conn, survey.id)
+            conn.execute(update(Survey).where(Survey.id == survey.id).values(
+                is_open=False, purged_on=today,
+                results_snapshot=dict(results_snapshot) if results_snapshot is not None else None))
+        return counts
+
+    def delete_survey(self, slug: str) -> dict[str, int]:
+        """Delete a wave with its responses, answers, codes and grants in one
+        transaction. Returns the counts deleted."""
+        with self._write() as conn:
+            survey = self._get_survey(conn, slug)
+            counts = self._delete_raw(conn, survey.id)
+            conn.execute(delete(SurveyGrant).where(SurveyGrant.survey_id == survey.id))
+            conn.execute(delete(Survey).where(Survey.id == survey.id))
+        return counts

@@ -35,6 +35,9 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     wave = env.store.survey("cannabis-2019")
     assert wave.presets == {"school": ["Skola A", "Skola B"], "class": ["9A", "9B"]} and not wave.is_open
     assert "cannabis-2019" in c.get("/analyst/").get_data(as_text=True)  # granted to creator
+    from surveys import audit
+    assert [(e.action, e.survey_slug) for e in audit.entries(env.store, limit=2)] == [
+        ("grant", "cannabis-2019"), ("wave_create", "cannabis-2019")]
     r = c.post_form("/analyst/cannabis-2019/", {}, action="/analyst/cannabis-2019/open")
     assert r.status_code == 302 and env.store.survey("cannabis-2019").is_open
     r = c.post_form("/analyst/cannabis-2019/codes",
@@ -49,12 +52,15 @@ def test_create_wave_open_issue_codes_and_slips(env, logged_in) -> None:
     listing = c.get("/analyst/cannabis-2019/codes").get_data(as_text=True)
     assert not any(code in listing for code in shown) and ">30<" in listing
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signature = re.search(r'name="signature" value="([^"]+)"', page).group(1)
     r = c.client.post("/analyst/cannabis-2019/codes/slips", data={
-        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A", "output": "csv"})
+        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A\nclass = 9A",
+        "output": "csv", "signature": signature})
     rows = list(csv.DictReader(io.StringIO(r.get_data()[3:].decode())))
     assert [x["code"] for x in rows] == shown and rows[0]["school"] == "Skola A"
     r = c.client.post("/analyst/cannabis-2019/codes/slips", data={
-        "csrf_token": token, "codes": " ".join(shown), "tags": "", "output": "pdf"})
+        "csrf_token": token, "codes": " ".join(shown), "tags": "school = Skola A\nclass = 9A",
+        "output": "pdf", "signature": signature})
     assert r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
     assert r.data.count(b"/Type /Page\n") + r.data.count(b"/Type /Page ") >= 3  # 12 slips a page
     r = c.post_form("/analyst/waves/new", {"instrument": sha, "slug": "Bad Slug", "label": "x",
@@ -251,7 +257,7 @@ def test_users_cli(tmp_path) -> None:
     assert r.returncode == 0 and "created analyst ana@example.se" in r.stdout
     r = run("users", "create", "x@example.se", "--role", "analyst", "--password-stdin",
             "--url", url, stdin="short\n")
-    assert r.returncode == 1 and "at least 8 characters" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "at least 12 characters" in r.stderr and "Traceback" not in r.stderr
     r = run("users", "grant", "ana@example.se", "nope", "--url", url)
     assert r.returncode == 1 and "no survey 'nope'" in r.stderr
     r = run("users", "token", "ana@example.se", "--url", url)
@@ -262,6 +268,18 @@ def test_users_cli(tmp_path) -> None:
     engine = make_engine(url)
     assert accounts.user_by_api_token(engine, token).email == "ana@example.se"
     assert accounts.authenticate(engine, "ana@example.se", "a long password") is not None
+    # issue 14: a new password from the command line ends the account's sessions and is logged
+    r = run("users", "password", "ana@example.se", "--password-stdin", "--url", url, stdin="password123456\n")
+    assert r.returncode == 1 and "commonly used" in r.stderr
+    r = run("users", "password", "ana@example.se", "--password-stdin", "--url", url,
+            stdin="another long passphrase\n")
+    assert r.returncode == 0 and accounts.get_user(engine, 1).session_version == 1
+    assert accounts.authenticate(engine, "ana@example.se", "another long passphrase") is not None
+    r = run("users", "revoke", "ana@example.se", "nope", "--url", url)
+    assert r.returncode == 1 and "no survey 'nope'" in r.stderr
+    from surveys import audit
+    assert [(e.actor, e.action, e.detail) for e in audit.entries(engine)] == [
+        ("cli", "password_change", "ana@example.se")]
     engine.dispose()
     r = run("users", "list", "--url", url)
     assert "ana@example.se\tanalyst\tno surveys" in r.stdout

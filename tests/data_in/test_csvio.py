@@ -105,6 +105,15 @@ MALFORMED = [
     ("gender,,i1\n1,x,2\n", "row 2, column '#2': a column without a name holds values"),
     ("themes,themes_1\n1,1\n",
      "row 1, column 'themes': 'themes' is given both as one column and as 'themes_<code>' columns"),
+    # issue 14: only separators, not text, a workbook, a header naming no question
+    (",,,\n,,,\n", "the file holds only separators (','), no header row of item ids"),
+    (";;;;\r\n", "the file holds only separators (';'), no header row of item ids"),
+    ("gender,i1\n\x00\x01", "the file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) and import that"),
+    ("PK\x03\x04\x14\x00", "the file is a .xlsx file, not CSV text; save it as CSV (UTF-8) and import that"),
+    ("name,class\nKalle,9A\n",
+     "row 1: no column of the header is a question of 'small' (e.g. i1, i2, i3); is the first row the header?"),
+    ("1,2\n3,4\n",
+     "row 1: no column of the header is a question of 'small' (e.g. i1, i2, i3); is the first row the header?"),
 ]
 
 

@@ -19,25 +19,25 @@ def test_hash_is_argon2id_and_verifies() -> None:
 
 
 def test_create_and_authenticate(store) -> None:
-    user = accounts.create_user(store, "  Anna.Analys@Eskilstuna.se ", "analyst", "hemligt-lösen")
+    user = accounts.create_user(store, "  Anna.Analys@Eskilstuna.se ", "analyst", "hemligt-lösen-för-enkäter")
     assert (user.email, user.role, user.is_admin) == ("anna.analys@eskilstuna.se", "analyst", False)
-    assert accounts.authenticate(store, "anna.analys@eskilstuna.se", "hemligt-lösen") == user
-    assert accounts.authenticate(store, "ANNA.ANALYS@eskilstuna.se", "hemligt-lösen") == user
+    assert accounts.authenticate(store, "anna.analys@eskilstuna.se", "hemligt-lösen-för-enkäter") == user
+    assert accounts.authenticate(store, "ANNA.ANALYS@eskilstuna.se", "hemligt-lösen-för-enkäter") == user
     assert accounts.authenticate(store, "anna.analys@eskilstuna.se", "fel lösen") is None
-    assert accounts.authenticate(store, "okänd@eskilstuna.se", "hemligt-lösen") is None
+    assert accounts.authenticate(store, "okänd@eskilstuna.se", "hemligt-lösen-för-enkäter") is None
     with store.engine.connect() as conn:
         stored = conn.scalar(select(User.password_hash))
     assert stored.startswith("$argon2id$") and "hemligt" not in stored
     accounts.set_active(store, user.id, False)
-    assert accounts.authenticate(store, user.email, "hemligt-lösen") is None
+    assert accounts.authenticate(store, user.email, "hemligt-lösen-för-enkäter") is None
 
 
 @pytest.mark.parametrize(
     "email, role, password, message",
     [
-        ("not-an-email", "analyst", "long enough", "not an e-mail"),
-        ("a@b.se", "boss", "long enough", "role must be one of admin, analyst"),
-        ("a@b.se", "analyst", "short", "at least 8"),
+        ("not-an-email", "analyst", "long enough for sure", "not an e-mail"),
+        ("a@b.se", "boss", "long enough for sure", "role must be one of admin, analyst"),
+        ("a@b.se", "analyst", "short", "at least 12"),
     ],
 )
 def test_create_user_refuses_bad_input(store, email, role, password, message) -> None:
@@ -47,16 +47,16 @@ def test_create_user_refuses_bad_input(store, email, role, password, message) ->
 
 
 def test_duplicate_user_refused(store) -> None:
-    accounts.create_user(store, "a@b.se", "admin", "long enough")
+    accounts.create_user(store, "a@b.se", "admin", "long enough for sure")
     with pytest.raises(accounts.AccountError, match="already exists"):
-        accounts.create_user(store, "A@B.se", "analyst", "other password")
+        accounts.create_user(store, "A@B.se", "analyst", "other password here")
 
 
 def test_grants(store) -> None:
     make_survey(store, slug="wave-a")
     make_survey(store, slug="wave-b")
-    analyst = accounts.create_user(store, "an@x.se", "analyst", "password1")
-    admin = accounts.create_user(store, "ad@x.se", "admin", "password2")
+    analyst = accounts.create_user(store, "an@x.se", "analyst", "first test passphrase")
+    admin = accounts.create_user(store, "ad@x.se", "admin", "second test passphrase")
     accounts.grant_survey(store, analyst.id, "wave-b")
     accounts.grant_survey(store, analyst.id, "wave-b")  # idempotent
     assert accounts.granted_slugs(store, analyst.id) == ["wave-b"]
@@ -69,7 +69,7 @@ def test_grants(store) -> None:
 
 
 def test_api_tokens_stored_as_hash(store) -> None:
-    user = accounts.create_user(store, "api@x.se", "analyst", "password1")
+    user = accounts.create_user(store, "api@x.se", "analyst", "first test passphrase")
     token = accounts.create_api_token(store, user.id)
     assert accounts.user_by_api_token(store, token) == user
     with store.engine.connect() as conn:

@@ -13,6 +13,7 @@ TABLES = {
     "answers",
     "users",
     "survey_grants",
+    "audit_log",
 }
 
 
@@ -40,7 +41,7 @@ def _functions(url: str) -> set[str]:
 
 
 def test_empty_database_up_down_up(database_url: str) -> None:
-    functions = {"save_page_answers"} if database_url.startswith("postgresql") else set()
+    functions = {"save_page_answers", "audit_log_append_only"} if database_url.startswith("postgresql") else set()
     assert _tables(database_url) == set()
     assert db.current(database_url) is None
 

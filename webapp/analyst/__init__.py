@@ -16,5 +16,5 @@ def _analyst_languages() -> None:
     # Registered before the other hooks: the locale is chosen from these.
     g.languages = ANALYST_LANGUAGES
 
-from webapp.analyst import auth, views  # noqa: E402,F401  (registers the routes)
+from webapp.analyst import admin, auth, views  # noqa: E402,F401  (registers the routes)
 from webapp.analyst import instruments_views  # noqa: E402,F401  (instrument versions)

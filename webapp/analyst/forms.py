@@ -6,11 +6,13 @@ from typing import Callable, Mapping, Sequence
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (EmailField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField,
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField, SelectChoice, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+#: WTForms' Regexp uses ``re.match``: ``\Z`` (not ``$``) anchors at the very
+#: end, so a final newline is refused.
+SLUG_PATTERN = r"\A[a-z0-9][a-z0-9-]{0,99}\Z"
 
 
 class PostForm(FlaskForm):
@@ -20,6 +22,16 @@ class PostForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password: the current one, the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1000)],
+                        description=_l("At least 12 characters; spaces are fine. A commonly used "
+                                       "password is refused."))
+    repeat = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=1000)])
 
 
 class WaveForm(FlaskForm):
@@ -81,6 +93,23 @@ class SlipsForm(FlaskForm):
     codes = TextAreaField(validators=[DataRequired()])
     tags = TextAreaField(validators=[Optional()])
     output = SelectField(choices=[SelectChoice("pdf", "PDF"), SelectChoice("csv", "CSV")])
+    #: The server's signature over the batch (surveys.batch_signature).
+    signature = HiddenField(validators=[Optional(), Length(max=500)])
+
+
+class RetentionForm(FlaskForm):
+    """A wave's retention date (empty: none)."""
+
+    retain_until = DateField(_l("Keep the raw answers and codes until"), validators=[Optional()],
+                             description=_l("After this day `survey-engine waves purge` deletes them; "
+                                            "the published results are kept."))
+
+
+class DeleteWaveForm(FlaskForm):
+    """Deleting a wave: the admin types its address name to confirm."""
+
+    confirm = StringField(_l("Type the wave's address name to confirm"),
+                          validators=[DataRequired(), Length(max=200)])
 
 
 class ImportForm(FlaskForm):

@@ -33,7 +33,26 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
                                      **p),
     "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
+    "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
 }
+
+
+_ACCOUNT: dict[str, Callable[[dict], str]] = {
+    "password_too_short": lambda p: _("The password must have at least %(min)d characters.", **p),
+    "password_too_long": lambda p: _("The password must have at most %(max)d characters.", **p),
+    "password_common": lambda p: _("This password is on the list of commonly used passwords; "
+                                   "choose another."),
+    "password_context": lambda p: _("The password must not be the name of the service or of "
+                                    "your account."),
+    "password_repetitive": lambda p: _("The password repeats a few characters or runs through them "
+                                       "in order; choose another."),
+}
+
+
+def account_error_message(exc: StoreError) -> str:
+    """An account refusal (the password policy) in the current language."""
+    message = _ACCOUNT.get(exc.reason)
+    return message(exc.params) if message else str(exc)
 
 
 def store_error_message(exc: StoreError) -> str:
@@ -85,6 +104,14 @@ def breakdown_message(exc: BreakdownError) -> str:
 
 _IMPORT: dict[str, Callable[[dict], str]] = {
     "empty_file": lambda p: _("The file is empty (expected a header row of item ids)."),
+    "only_separators": lambda p: _("The file holds only separators (%(delimiter)s) and no header row of "
+                                   "item ids.", **p),
+    "not_csv": lambda p: _("The file is a .%(kind)s file, not CSV text; save it as CSV (UTF-8) and import "
+                           "that file.", **p),
+    "encoding": lambda p: _("The file is not text in UTF-8 or Windows-1252; save it as CSV (UTF-8) and "
+                            "import that file."),
+    "no_item_columns": lambda p: _("No column of the header row is a question of %(instrument)s (for "
+                                   "example %(example)s). Is the first row the header?", **p),
     "no_responses": lambda p: _("The file has a header row but no responses."),
     "field_count": lambda p: _("%(fields)d fields, but the header has %(expected)d.", **p),
     "one_field_other_delimiter": lambda p: _("1 field, but the header has %(expected)d (this row seems to use "

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, Response, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, Response, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
-from surveys import accounts
+from surveys import accounts, audit
+from surveys.batch_signature import batch_is_signed, sign_batch
 from surveys.codes import normalise_code, format_code
 from surveys.exports import FORMATS
 from surveys.importer import import_wave
 from surveys.store import StoreError, UnknownSurvey
 from surveys.store.groups import tag_values
 from webapp import store
+from webapp.attachments import attachment
+from webapp.body_limits import body_limit
 from webapp.analyst import bp, results as res, service
-from webapp.analyst.forms import ImportForm, PostForm, SlipsForm, WaveForm, codes_form
+from webapp.analyst.forms import ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm, codes_form
 from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
                                      store_error_message)
 from webapp.analyst.slips import slips_csv, slips_pdf
@@ -106,6 +110,14 @@ def _parse_lines(text: str, sep: str) -> dict[str, Any]:
     return out
 
 
+def _new_wave_refusal(exc: StoreError, slug: str) -> str:
+    """Why a wave was not created. A taken address is named as such only to
+    whoever may see that wave: to anyone else it is just unusable."""
+    if exc.reason == "slug_taken" and not accounts.can_see(store(), current_user.info, slug):
+        return _("The address %(slug)s cannot be used; choose another.", slug=slug)
+    return store_error_message(exc)
+
+
 @bp.route("/waves/new", methods=["GET", "POST"])
 @login_required
 def new_wave() -> Any:
@@ -125,10 +137,12 @@ def new_wave() -> Any:
                 store().create_survey(slug=form.slug.data, instrument_sha256=form.instrument.data,
                                       label=form.label.data, mode=form.mode.data, presets=presets)
             except StoreError as exc:
-                error = store_error_message(exc)
+                error = _new_wave_refusal(exc, form.slug.data)
             else:
+                audit.record(store(), current_user.email, "wave_create", form.slug.data)
                 if not current_user.is_admin:
                     accounts.grant_survey(store(), current_user.id, form.slug.data)
+                    audit.record(store(), current_user.email, "grant", form.slug.data, current_user.email)
                 flash(_("The wave %(slug)s was created. It is closed until you open it.",
                         slug=form.slug.data), "info")
                 return redirect(url_for("analyst.survey", slug=form.slug.data))
@@ -144,14 +158,20 @@ def survey(slug: str) -> Any:
     instrument = store().instrument(s.instrument_sha256)
     return render_template("analyst/survey.html", survey=s, instrument=instrument,
                            form=PostForm(), url=_survey_url(slug),
-                           total=store().progress(slug)["total"])
+                           total=store().progress(slug)["total"], life=store().lifecycle(slug),
+                           retention_form=RetentionForm(retain_until=store().lifecycle(slug)["retain_until"]))
 
 
 def _set_open(slug: str, opening: bool) -> Any:
     survey_or_404(slug)
     if not PostForm().validate_on_submit():
         abort(400)
-    store().set_open(slug, opening)
+    try:
+        store().set_open(slug, opening)
+    except StoreError as exc:
+        flash(store_error_message(exc), "error")
+        return redirect(url_for("analyst.survey", slug=slug))
+    audit.record(store(), current_user.email, "wave_open" if opening else "wave_close", slug)
     flash(_("The wave is open for answers.") if opening else _("The wave is closed."), "info")
     return redirect(url_for("analyst.survey", slug=slug))
 
@@ -185,6 +205,8 @@ def codes(slug: str) -> Any:
         except StoreError as exc:
             error = store_error_message(exc)
         else:
+            audit.record(store(), current_user.email, "codes_issue", slug,
+                         f"{len(issued)} codes, as {form.output.data}")
             return _slips(s, issued, tags, form.output.data)
     status = 400 if error or (request.method == "POST" and form.errors) else 200
     return render_template("analyst/codes.html", survey=s, form=form, error=error,
@@ -200,7 +222,8 @@ def _slips(s: Any, codes: list[str], tags: dict[str, Any], output: str) -> Any:
                            f"{s.slug}-codes.pdf")
     if output == "csv":
         return _attachment(slips_csv(codes, tags, url), "text/csv", f"{s.slug}-codes.csv")
-    form = SlipsForm(codes="\n".join(codes), tags="\n".join(f"{k} = {v}" for k, v in tags.items()))
+    form = SlipsForm(codes="\n".join(codes), tags="\n".join(f"{k} = {v}" for k, v in tags.items()),
+                     signature=sign_batch(current_app.secret_key, s.slug, codes, tags))
     return render_template("analyst/slips.html", survey=s, codes=codes, tags=tags, url=url,
                            form=form)
 
@@ -221,14 +244,19 @@ def slips_again(slug: str) -> Any:
         tags = _parse_lines(form.tags.data, "=")
     except ValueError:
         abort(400)
-    return _slips(s, [format_code(c) for c in codes], tags, form.output.data)
+    shown = [format_code(c) for c in codes]
+    if not batch_is_signed(current_app.secret_key, form.signature.data or "", s.slug, shown, tags):
+        message = _("These codes are not the batch this wave's print view showed, or the print view "
+                    "is older than a day. Nothing was downloaded; issue the codes again if you need them.")
+        return render_template("analyst/message.html", title=_("Not the batch that was issued"),
+                               message=message, back=url_for("analyst.codes", slug=s.slug),
+                               back_label=_("Back to the codes")), 400
+    audit.record(store(), current_user.email, "codes_slips", s.slug, f"{len(shown)} codes, as {form.output.data}")
+    return _slips(s, shown, tags, form.output.data)
 
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, mimetype, filename)
 
 
 # --------------------------------------------------------------- progress
@@ -236,7 +264,7 @@ def progress_view(slug: str, instrument: Any) -> dict[str, Any]:
     """Started and submitted per value of each declared group (and a "no
     answer" row), through the same joint disclosure control as the results."""
     raw = store().progress(slug)
-    return {"total": raw["total"], "codes": raw["codes"],
+    return {"total": raw["total"], "sources": raw["sources"], "codes": raw["codes"],
             "groups": service.progress_groups(raw["combos"], instrument)}
 
 
@@ -287,6 +315,9 @@ def _not_compared_note(earlier: Any, why: IncomparableError) -> str:
 
 def _results_page(slug: str, other: str | None) -> Any:
     s = survey_or_404(slug)
+    life = store().lifecycle(slug)
+    if life["purged_on"]:  # only the frozen, published aggregates are left
+        return render_template("analyst/purged.html", survey=s, life=life)
     wave = service.load_wave(store(), slug)
     groups = service.breakdown_columns(wave)
     by = [b for b in request.args.getlist("by") if b]
@@ -337,13 +368,24 @@ def compare(slug: str, other: str) -> Any:
 
 
 # ----------------------------------------------------------------- import
-@bp.before_app_request
-def _allow_large_import() -> None:
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge) -> Any:
+    """A file over the import limit gets the import's own message (other
+    analyst forms keep the general one)."""
     if request.endpoint == "analyst.import_csv":
-        request.max_content_length = IMPORT_MAX_BYTES
+        message = _("The file is larger than %(mib)d MiB; nothing was imported. Split it into smaller "
+                    "files and import them one after the other.", mib=IMPORT_MAX_BYTES // (1024 * 1024))
+        slug = (request.view_args or {}).get("slug", "")
+        back = url_for("analyst.import_csv", slug=slug) if slug else None
+        return render_template("analyst/message.html", title=_("The file is too large"), message=message,
+                               back=back, back_label=_("Back to the import")), 413
+    from webapp.errors import render_error
+
+    return render_error(413)
 
 
 @bp.route("/<slug>/import", methods=["GET", "POST"])
+@body_limit("analyst.import_csv", IMPORT_MAX_BYTES)
 @login_required
 def import_csv(slug: str) -> Any:
     s = survey_or_404(slug)
@@ -353,6 +395,7 @@ def import_csv(slug: str) -> Any:
         upload = form.file.data
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
+            audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             if report.dropped_columns:
                 flash(_("The columns %(columns)s are not groups of this survey and were not stored.",
@@ -377,5 +420,6 @@ def download(slug: str, key: str) -> Any:
     survey_or_404(slug)
     if key not in FORMATS:
         abort(404)
+    audit.record(store(), current_user.email, audit.download_action(key), slug, key)
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key, _lang())
     return _attachment(data, mimetype, filename)

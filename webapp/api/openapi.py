@@ -8,12 +8,15 @@ from surveys.exports import FORMATS
 
 
 def _get(summary: str, response: dict[str, Any], params: list[dict[str, Any]] | None = None,
-         content: str = "application/json") -> dict[str, Any]:
+         content: str | dict[str, dict[str, Any]] = "application/json") -> dict[str, Any]:
+    """A GET operation; ``content``: the media type of ``response``, or a
+    mapping of media types to their own schemas."""
+    types = {content: response} if isinstance(content, str) else content
     return {"get": {
         "summary": summary,
         "parameters": params or [],
         "responses": {
-            "200": {"description": "OK", "content": {content: {"schema": response}}},
+            "200": {"description": "OK", "content": {t: {"schema": schema} for t, schema in types.items()}},
             "401": {"$ref": "#/components/responses/Unauthorized"},
             "404": {"$ref": "#/components/responses/NotFound"},
         },
@@ -56,6 +59,9 @@ def document() -> dict[str, Any]:
                       "sha256": {"type": "string"}}}}}
     progress = {"type": "object", "properties": {
         "started": {"type": "integer"}, "submitted": {"type": "integer"},
+        "in_progress": {"type": "integer"},
+        "imported": {"type": "integer", "description": "Submitted responses imported from a file."},
+        "app": {"type": "integer", "description": "Submitted responses collected through the app."},
         "groups": {"type": "array", "items": {"type": "object", "properties": {
             "group": {"type": "string"}, "value": {"type": ["string", "null"],
                                                    "description": "null: no answer"},
@@ -109,7 +115,9 @@ def document() -> dict[str, Any]:
             "/surveys/{slug}/downloads/{format}": _get(
                 "One download (raw answers, codebook or scored results)",
                 {"type": "string", "format": "binary"}, [SLUG, fmt],
-                content="application/octet-stream"),
+                content={m: ({"type": "object"} if m == "application/json" else
+                             {"type": "string", "format": "binary"})
+                         for m in sorted({f.mimetype for f in FORMATS.values()})}),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

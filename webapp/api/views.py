@@ -10,11 +10,12 @@ from werkzeug.exceptions import HTTPException
 
 from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
-from surveys import accounts
+from surveys import accounts, audit
 from surveys.exports import FORMATS
 from surveys.exports.report import report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
+from webapp.attachments import attachment
 from webapp.analyst import service
 from webapp.analyst.views import progress_view
 from webapp.api import bp
@@ -28,6 +29,13 @@ def _error(status: int, message: str) -> Response:
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="survey-engine"'
+    return response
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Nothing the API sends is cached: raw answers, counts and results alike."""
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -102,7 +110,8 @@ def progress(slug: str) -> Response:
     p = progress_view(slug, instrument)
     groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
     return jsonify({"started": p["total"]["started"], "submitted": p["total"]["submitted"],
-                    "in_progress": p["total"]["in_progress"], "codes": p["codes"],
+                    "in_progress": p["total"]["in_progress"], "imported": p["sources"]["imported"],
+                    "app": p["sources"]["app"], "codes": p["codes"],
                     "suppression_min_n": min_n, "groups": groups})
 
 
@@ -110,6 +119,16 @@ def progress(slug: str) -> Response:
 @token_required
 def results(slug: str) -> Response:
     s = _survey(slug)
+    snapshot = store().lifecycle(slug)["results_snapshot"]
+    if snapshot is not None:  # purged: the published aggregates frozen then
+        by = [b for b in request.args.getlist("by") if b]
+        if len(by) > 1 or (by and by[0] not in snapshot["by"]) or snapshot["overall"] is None:
+            return _error(409, f"the raw answers of '{slug}' were purged on {snapshot['taken_on']}; only the "
+                               f"overall results and one breakdown by {', '.join(snapshot['by']) or 'nothing'} "
+                               "are kept")
+        report = snapshot["by"][by[0]] if by else snapshot["overall"]
+        return Response(report_json({**report, "compared_with": None, "not_compared": [],
+                                     "purged_on": snapshot["taken_on"]}), mimetype="application/json")
     wave = service.load_wave(store(), slug)
     by = [b for b in request.args.getlist("by") if b]
     compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
@@ -169,7 +188,6 @@ def download(slug: str, key: str) -> Response:
     _survey(slug)
     if key not in FORMATS:
         return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
+    audit.record(store(), g.api_user.email, audit.download_action(key), slug, f"{key} (API)")
     data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(data, mimetype, filename)

@@ -7,7 +7,7 @@ published (what changed is shown against it); ``source_format`` says whether
 it came as YAML or as an XLSForm. Existing rows are published versions.
 
 Revision ID: 0007_instrument_versions
-Revises: 0003_privacy
+Revises: 0006_security
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_instrument_versions"
-down_revision = "0003_privacy"
+down_revision = "0006_security"
 branch_labels = None
 depends_on = None
 
