@@ -8,7 +8,7 @@ holds respondent data or access codes: ``detail`` is a short note written by
 the code (a count, a format, a date), never user-typed text from a survey.
 
 The table takes INSERTs only: this module has no update or delete, and
-migration ``0006_security`` adds triggers that refuse UPDATE and DELETE on
+migration ``0003_security`` adds triggers that refuse UPDATE and DELETE on
 SQLite and PostgreSQL.
 """
 from __future__ import annotations

@@ -106,6 +106,8 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
         doc["description"] = reader.description
     doc["languages"] = languages
     doc.update(scoring["settings"])
+    if scoring["tag_groups"]:
+        doc["tag_groups"] = scoring["tag_groups"]
     doc["response_scales"] = response_scales
     doc["pages"] = pages
     for key in ("scales", "shares", "indices"):

@@ -3,9 +3,11 @@
 One row per object, named by ``type`` (like the survey sheet):
 ``setting`` (title, description, provenance, suppression_min_n, languages,
 version), ``response_scale`` (numeric, missing_codes of a choices list),
-``scale``, ``share``, ``index``, and ``level`` / ``variable`` rows naming
-their index in the ``index`` column. Lists are written with spaces
-(``att01 att02``, ``0.01 0.02``), a key as ``know01=1 know02=2``. An empty
+``scale``, ``share``, ``index``, ``level`` / ``variable`` rows naming
+their index in the ``index`` column, and ``tag_group`` (a group given only by
+a code batch's tag: ``within`` its parent group, ``values`` separated by
+``;``). Lists are written with spaces (``att01 att02``, ``0.01 0.02``), a key
+as ``know01=1 know02=2``. An empty
 cell means the field is absent. The layout is documented in
 ``instruments/README.md``.
 """
@@ -20,7 +22,7 @@ from surveys.xlsform.sheets import Row, Sheet, cell_text
 COLUMNS = ("type", "name", "value", "item", "items", "reversed", "method", "min_answered", "key", "codes",
            "index", "family", "problem", "cut_points", "min_answers", "max", "colour", "goal_max",
            "numeric", "missing_codes", "baseline", "baseline_year", "baseline_source",
-           "baseline_assumption", "target", "target_year", "target_note")
+           "baseline_assumption", "target", "target_year", "target_note", "within", "values")
 _BASELINE = (("baseline", "value", "num"), ("baseline_year", "year", "int"),
              ("baseline_source", "source", "text"), ("baseline_assumption", "assumption", "bool"))
 _TARGET = (("target", "value", "num"), ("target_year", "year", "int"), ("target_note", "note", "text"))
@@ -36,6 +38,7 @@ FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "level": (("max", "max", "num"), ("colour", "colour", "text"), ("label", "label", "texts")),
     "variable": (("item", "item", "text"), ("family", "family", "text"), ("label", "label", "texts"),
                  ("problem", "problem", "codes"), ("cut_points", "cut_points", "nums")),
+    "tag_group": (("label", "label", "texts"), ("within", "within", "text"), ("values", "values", "list")),
 }
 SETTINGS = {"title": "texts", "description": "texts", "provenance": "text", "suppression_min_n": "int",
             "languages": "ids", "version": "text"}
@@ -88,6 +91,8 @@ def _convert(kind: str, value: Any) -> Any:
                            "a point, e.g. 0.05 0.1 0.15")
             out.append(float(p) if "." in p else int(p))
         return out
+    if kind == "list":
+        return [part.strip() for part in str(value).split(";") if part.strip()]
     if kind == "key":
         out_key: dict[str, int] = {}
         for part in [p for p in re.split(r"[\s,;]+", text) if p]:
@@ -102,7 +107,8 @@ def _convert(kind: str, value: Any) -> Any:
 def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any]) -> dict[str, Any]:
     """The scoring sheet as document parts: settings, response scale extras,
     scales, shares, indices (with levels and variables)."""
-    out: dict[str, Any] = {"settings": {}, "response_scales": {}, "scales": {}, "shares": {}, "indices": {}}
+    out: dict[str, Any] = {"settings": {}, "response_scales": {}, "scales": {}, "shares": {}, "indices": {},
+                           "tag_groups": []}
     if sheet is None:
         return out
     known = set(COLUMNS)
@@ -142,7 +148,7 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
         if kind not in FIELDS:
             ctx.error(sheet.name, row.number, sheet.header("type"),
                       f"'{row.text('type')}' is not a scoring row; use setting, response_scale, scale, share, "
-                      "index, level or variable")
+                      "index, level, variable or tag_group")
             continue
         doc: dict[str, Any] = {}
         if kind in ("level", "variable"):
@@ -159,6 +165,14 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
             if kind == "variable":
                 doc["id"] = name
             parent.setdefault("levels" if kind == "level" else "variables", []).append(doc)
+        elif kind == "tag_group":
+            if not name or any(t["id"] == name for t in out["tag_groups"]):
+                ctx.error(sheet.name, row.number, sheet.header("name"),
+                          f"tag group '{name}' is declared twice" if name else "the tag_group has no name")
+                continue
+            doc["id"] = name
+            out["tag_groups"].append(doc)
+            path = ("tag_groups", len(out["tag_groups"]) - 1)
         else:
             if not name:
                 ctx.error(sheet.name, row.number, sheet.header("name"), f"the {kind} has no name")
@@ -204,6 +218,8 @@ def _write(kind: str, value: Any) -> Any:
         return " ".join(str(v) for v in value)
     if kind == "key":
         return " ".join(f"{k}={v}" for k, v in value.items())
+    if kind == "list":
+        return "; ".join(value)
     raise AssertionError(kind)
 
 
@@ -250,6 +266,8 @@ def scoring_rows(doc: dict[str, Any], languages: list[str]) -> tuple[list[str], 
                         fields[column] = _write(how, obj[key][k])
         row(kind, name, fields, texts)
 
+    for group in doc.get("tag_groups", []):
+        object_row("tag_group", group["id"], group)
     for sid, scale in doc.get("scales", {}).items():
         object_row("scale", sid, scale)
     for sid, share in doc.get("shares", {}).items():

@@ -1,5 +1,5 @@
 """Code batch tags: only the instrument's declared groups with their listed
-values, a tagged batch of at least min_n codes, and migration 0003_privacy
+values, a tagged batch of at least min_n codes, and migration 0005_privacy
 dropping the free-form tags stored before (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def test_tags_only_from_declared_groups_and_values(store) -> None:
 
 
 def test_migration_drops_free_form_tags(database_url: str) -> None:
-    db.upgrade(database_url, "0002")
+    # the revision before 0005_privacy, where the store still kept any tag
+    db.upgrade(database_url, "0004_instrument_versions")
     engine = db.make_engine(database_url)
     try:
         store = Store(engine, secret_key=b"test-secret-key")

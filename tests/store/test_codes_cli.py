@@ -29,7 +29,7 @@ def wave(migrated_url: str):
     text = path.read_text(encoding="utf-8")
     sha = store.register_instrument(load_instrument_text(text, str(path)), text)
     store.create_survey(slug="cannabis-2026", instrument_sha256=sha, label="2026", mode="codes",
-                        presets={"school": ["Skola A", "Skola B"]}, is_open=True)
+                        presets={"school": ["Skola A", "Skola B"], "class": ["9A", "9B"]}, is_open=True)
     store.create_survey(slug="open-2026", instrument_sha256=sha, label="Öppen", mode="open",
                         presets={"school": ["Skola A"]}, is_open=True)
     yield store, migrated_url

@@ -1,7 +1,7 @@
 """Privacy: code batch tags only from declared groups and their values
 
-Revision ID: 0003_privacy
-Revises: 0002
+Revision ID: 0005_privacy
+Revises: 0004_instrument_versions
 Create Date: 2026-11-30 09:00:00
 
 Until now a batch of codes could carry any tag (``elev = Anna``), copied onto
@@ -26,8 +26,8 @@ from collections import Counter
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_privacy"
-down_revision = "0002"
+revision = "0005_privacy"
+down_revision = "0004_instrument_versions"
 branch_labels = None
 depends_on = None
 
@@ -69,7 +69,7 @@ def upgrade() -> None:
             has_tags = bind.execute(sa.select(sa.func.count()).select_from(codes)
                                     .where(codes.c.survey_id == sid)).scalar()
             if has_tags:
-                log.warning("0003_privacy: wave %s: its instrument source cannot be read; its code tags are "
+                log.warning("0005_privacy: wave %s: its instrument source cannot be read; its code tags are "
                             "left as they are (check them by hand)", slug)
             continue
         dropped: Counter[str] = Counter()
@@ -83,7 +83,7 @@ def upgrade() -> None:
                     changed[what] += 1
                     dropped.update(gone)
         if changed["codes"] or changed["responses"]:
-            log.warning("0003_privacy: wave %s: tags of undeclared groups or values dropped or respelled "
+            log.warning("0005_privacy: wave %s: tags of undeclared groups or values dropped or respelled "
                         "(%s) on %d codes and %d responses", slug, ", ".join(sorted(dropped)) or "respelled only",
                         changed["codes"], changed["responses"])
 

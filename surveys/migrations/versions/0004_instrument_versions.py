@@ -6,16 +6,16 @@ of the same instrument that was the newest published one when this one was
 published (what changed is shown against it); ``source_format`` says whether
 it came as YAML or as an XLSForm. Existing rows are published versions.
 
-Revision ID: 0007_instrument_versions
-Revises: 0006_security
+Revision ID: 0004_instrument_versions
+Revises: 0003_security
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_instrument_versions"
-down_revision = "0006_security"
+revision = "0004_instrument_versions"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """security and the data lifecycle: session version and lockout, retention,
 imported responses, the audit log
 
-Revision ID: 0006_security
-Revises: 0003_privacy
+Revision ID: 0003_security
+Revises: 0002
 Create Date: 2026-11-30 09:00:00
 
 Additive only: new columns with server defaults (existing rows get them)
@@ -25,8 +25,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_security"
-down_revision = "0003_privacy"
+revision = "0003_security"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
