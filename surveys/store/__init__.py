@@ -32,7 +32,8 @@ Layout
 :class:`Store` is composed here from one mixin per concern:
 ``instruments`` (instrument versions), ``waves`` (surveys), ``codes``
 (access codes), ``responses`` (the respondent path), ``results`` (progress
-and wave records) and ``bulk_import``; ``transactions`` holds their common
+and wave records), ``wave_read`` (a whole wave as a dataset, cached: the
+analyst side's one read) and ``bulk_import``; ``transactions`` holds their common
 base. ``errors``, ``records``, ``statements``, ``validate`` and ``groups``
 hold the exceptions, the frozen records, the prebuilt statements, answer
 checking and group-item labels.
@@ -65,6 +66,7 @@ from surveys.store.records import (
 )
 from surveys.store.responses import ResponsesMixin
 from surveys.store.results import ResultsMixin
+from surveys.store.wave_read import WaveReadMixin
 from surveys.store.waves import SLUG_RE
 
 __all__ = [
@@ -92,5 +94,5 @@ __all__ = [
 ]
 
 
-class Store(CodesMixin, ResponsesMixin, ResultsMixin, BulkImportMixin):
+class Store(CodesMixin, ResponsesMixin, ResultsMixin, WaveReadMixin, BulkImportMixin):
     """Surveys, access codes, responses and answers on one database."""

@@ -12,7 +12,7 @@ from scoring.comparison import check_instruments_comparable
 from scoring.errors import IncomparableError
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
-from surveys.dataset import Dataset, from_records
+from surveys.dataset import Dataset
 from surveys.exports import FORMATS, WaveData, render
 from surveys.instrument import Instrument
 
@@ -25,10 +25,11 @@ class Wave:
 
 
 def load_wave(store: Any, slug: str) -> Wave:
-    """The submitted answers of wave ``slug`` as a Dataset."""
+    """The submitted answers of wave ``slug`` as a Dataset (read-only,
+    shared: :meth:`surveys.store.Store.wave_dataset`)."""
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
-    dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
+    dataset = store.wave_dataset(slug)
     return Wave(survey, instrument, dataset)
 
 
