@@ -3,8 +3,8 @@
 Builds waves of the cannabis instrument (synthetic pupils in 40 schools, every
 item kind: single, multi with "other" text, number, free text, the school
 from the wave's presets, a class tag on a share of them, 25 % of each field
-unanswered) on SQLite and PostgreSQL, bulk-loaded (COPY on PostgreSQL,
-executemany on SQLite; loading is timed apart), then times in the same
+unanswered) on SQLite and PostgreSQL, generated inside the database by one
+INSERT ... SELECT per field (loading is timed apart), then times in the same
 process, through the real Flask app and its test client (no network):
 
 * the wave read (``Store.wave_dataset``) cold, without the cache;
@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 from typing import Any, Callable
 
@@ -88,47 +87,64 @@ def drop_database(backend: str, url: str) -> None:
 
 
 # ------------------------------------------------------------------- loading
-def generate_answers(instrument: Any, n: int, seed: int = 13) -> tuple[list[str], list[tuple]]:
-    """Response ids and answer rows (rid, item, position, multi, code, text)
-    for ``n`` pupils, column by column."""
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def load_statements(instrument: Any, dialect: str, survey_id: int, n: int) -> list[str]:
+    """INSERT ... SELECT statements that make ``n`` submitted pupils inside
+    the database (one per field, and per option of a multi item): no row
+    crosses the client, so loading is bulk on both backends."""
     from surveys.store.validate import instrument_fields
 
-    rng = np.random.default_rng(seed)
-    rids = [str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)]
-    rows: list[tuple] = []
+    pg = dialect == "postgresql"
+    rand = "random()" if pg else "((abs(random()) % 1000000) / 1000000.0)"
+
+    def randint(k: int) -> str:  # 0..k-1
+        return f"CAST(floor(random() * {k}) AS INTEGER)" if pg else f"(abs(random()) % {k})"
+
+    def pick(values: list[str]) -> str:
+        whens = " ".join(f"WHEN {i} THEN {v}" for i, v in enumerate(values))
+        return f"CASE {randint(len(values))} {whens} END"
+
+    series = (f"generate_series(1, {n}) AS g" if pg else
+              f"(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) "
+              "SELECT g FROM s) AS gs")
+    rid = "gen_random_uuid()::text" if pg else "lower(hex(randomblob(16)))"
+    tag = ("CASE WHEN g % 3 = 0 THEN '{}'::json ELSE json_build_object('class', "
+           "'9' || substr('ABCD', g % 4 + 1, 1)) END" if pg else
+           "CASE WHEN g % 3 = 0 THEN '{}' ELSE json_object('class', "
+           "'9' || substr('ABCD', g % 4 + 1, 1)) END")
+    day = "date '2026-09-01' + (g % 60)" if pg else "date('2026-09-01', '+' || (g % 60) || ' days')"
+    out = [f"INSERT INTO responses (id, survey_id, status, group_values, started_on, submitted_on) "
+           f"SELECT {rid}, {survey_id}, 'submitted', {tag}, {day}, {day} FROM {series}"]
+    base = f"FROM responses WHERE survey_id = {survey_id} AND {rand} >= 0.25"
+    insert = "INSERT INTO answers (response_id, item_id, position, multi, code, text) SELECT id, "
     for field, item in instrument_fields(instrument).items():
-        answered = np.flatnonzero(rng.random(n) >= 0.25)
+        f = _sql_literal(field)
         if field != item.id or item.kind == "text":
-            picks = rng.integers(len(TEXTS), size=len(answered))
-            rows.extend((rids[r], field, 0, False, None, TEXTS[p]) for r, p in zip(answered.tolist(), picks.tolist()))
+            out.append(f"{insert}{f}, 0, FALSE, NULL, {pick([_sql_literal(t) for t in TEXTS])} {base}")
         elif item.kind == "number":
-            values = rng.integers(item.min or 0, (item.max or 99) + 1, size=len(answered))
-            rows.extend((rids[r], field, 0, False, int(v), None) for r, v in zip(answered.tolist(), values.tolist()))
+            lo, hi = item.min or 0, item.max or 99
+            out.append(f"{insert}{f}, 0, FALSE, {lo} + {randint(hi - lo + 1)}, NULL {base}")
         elif item.options_from == "preset":
-            values = rng.integers(1, len(SCHOOLS) + 1, size=len(answered))
-            rows.extend((rids[r], field, 0, False, int(v), None) for r, v in zip(answered.tolist(), values.tolist()))
+            out.append(f"{insert}{f}, 0, FALSE, 1 + {randint(len(SCHOOLS))}, NULL {base}")
+        elif item.kind == "multi":
+            for position, code in enumerate(instrument.response_scale(item).codes):
+                out.append(f"{insert}{f}, {position}, TRUE, {code}, NULL FROM responses "
+                           f"WHERE survey_id = {survey_id} AND {rand} < 0.25")
         else:
-            codes = np.array(instrument.response_scale(item).codes)
-            if item.kind == "multi":
-                chosen = rng.random((len(answered), len(codes))) < 0.3
-                chosen[~chosen.any(axis=1), 0] = True
-                for r, mask in zip(answered.tolist(), chosen):
-                    rows.extend((rids[r], field, p, True, int(c), None) for p, c in enumerate(codes[mask]))
-            else:
-                values = codes[rng.integers(len(codes), size=len(answered))]
-                rows.extend((rids[r], field, 0, False, int(v), None) for r, v in zip(answered.tolist(), values.tolist()))
-    return rids, rows
+            codes = [str(c) for c in instrument.response_scale(item).codes]
+            out.append(f"{insert}{f}, 0, FALSE, {pick(codes)}, NULL {base}")
+    return out
 
 
 def load_wave(url: str, n: int) -> tuple[float, int]:
     """Create the wave and bulk-load ``n`` submitted responses; (seconds, answer rows)."""
-    import json
-
-    from sqlalchemy import insert, text
+    from sqlalchemy import text
 
     from surveys.db import make_engine
     from surveys.loader import instruments_dir, load_instrument_text
-    from surveys.models import Answer, Response
     from surveys.store import Store
 
     engine = make_engine(url)
@@ -140,36 +156,20 @@ def load_wave(url: str, n: int) -> tuple[float, int]:
     survey = store.create_survey(slug=SLUG, instrument_sha256=sha, label="Bench",
                                  presets={"school": SCHOOLS}, is_open=True)
     start = time.perf_counter()
-    rids, answers = generate_answers(instrument, n)
-    days = [dt.date(2026, 9, 1) + dt.timedelta(days=k % 60) for k in range(n)]
-    tags = [json.dumps({"class": f"9{'ABCD'[k % 4]}"}) if k % 3 else "{}" for k in range(n)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            cursor = conn.connection.dbapi_connection.cursor()
-            with cursor.copy("COPY responses (id, survey_id, status, group_values, started_on, "
-                             "submitted_on) FROM STDIN") as copy:
-                for rid, day, tag in zip(rids, days, tags):
-                    copy.write_row((rid, survey.id, "submitted", tag, day, day))
-            with cursor.copy("COPY answers (response_id, item_id, position, multi, code, text) "
-                             "FROM STDIN") as copy:
-                for row in answers:
-                    copy.write_row(row)
-            cursor.close()
-        else:
-            raw = conn.connection.dbapi_connection
-            raw.executemany("INSERT INTO responses (id, survey_id, status, group_values, started_on, "
-                            "submitted_on) VALUES (?, ?, 'submitted', ?, ?, ?)",
-                            [(rid, survey.id, tag, day.isoformat(), day.isoformat())
-                             for rid, day, tag in zip(rids, days, tags)])
-            raw.executemany("INSERT INTO answers (response_id, item_id, position, multi, code, text) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", answers)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
+            # no per-row foreign-key trigger while loading (the rows are made
+            # from the responses table itself); needs a superuser, as here
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for statement in load_statements(instrument, engine.dialect.name, survey.id, n):
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+        rows = conn.execute(text("SELECT count(*) FROM answers")).scalar_one()
     seconds = time.perf_counter() - start
     engine.dispose()
-    return seconds, len(answers)
+    return seconds, rows
 
 
 # -------------------------------------------------------------- measurements

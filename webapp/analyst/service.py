@@ -4,7 +4,7 @@ the JSON API alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from scoring.errors import IncomparableError
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
 from surveys.dataset import Dataset
-from surveys.exports import FORMATS, WaveData, render
+from surveys.exports import FORMATS, WaveData, render_stream
 from surveys.instrument import Instrument
 
 
@@ -116,10 +116,12 @@ def respondent_scores(wave: Wave) -> dict[str, np.ndarray]:
     return out
 
 
-def download(wave: Wave, key: str, lang: str | None = None) -> tuple[bytes, str, str]:
-    """(bytes, mimetype, file name) of download ``key``; KeyError if unknown."""
+def download(wave: Wave, key: str, lang: str | None = None) -> tuple[Iterator[bytes], str, str]:
+    """(the file chunk by chunk, mimetype, file name) of download ``key``;
+    KeyError if unknown. The raw CSV variants stream; the others come as one chunk."""
     fmt = FORMATS[key]
-    data = WaveData(wave.instrument, wave.dataset, report(wave) if key.startswith(("raw", "scores"))
-                    else {}, presets=wave.survey.presets, scores=respondent_scores(wave),
+    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else {},
+                    presets=wave.survey.presets,
+                    scores=respondent_scores(wave) if fmt.needs_scores else None,
                     lang=lang, name=wave.survey.slug)
-    return render(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)
+    return render_stream(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)

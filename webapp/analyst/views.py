@@ -226,7 +226,7 @@ def slips_again(slug: str) -> Any:
     return _slips(s, [format_code(c) for c in codes], tags, form.output.data)
 
 
-def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+def _attachment(data: Any, mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
