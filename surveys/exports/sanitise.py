@@ -14,11 +14,12 @@ import re
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LEADING_CONTROL = re.compile(r"^[\x00-\x1f\x7f]+")
 
 
 def text_cell(value: str) -> str:
     """``value`` safe to write as a spreadsheet text cell."""
-    cleaned = _CONTROL.sub("", _LINE_BREAK.sub(" ", value))
+    cleaned = _CONTROL.sub("", _LINE_BREAK.sub(" ", _LEADING_CONTROL.sub("", value)))
     if value.startswith(FORMULA_START) or cleaned.startswith(FORMULA_START):
         return "'" + cleaned
     return cleaned
