@@ -66,7 +66,6 @@ from surveys.store.records import (
 )
 from surveys.store.responses import ResponsesMixin
 from surveys.store.results import ResultsMixin
-from surveys.store.wave_read import WaveReadMixin
 from surveys.store.waves import SLUG_RE
 
 __all__ = [
@@ -94,5 +93,5 @@ __all__ = [
 ]
 
 
-class Store(CodesMixin, ResponsesMixin, ResultsMixin, WaveReadMixin, BulkImportMixin):
+class Store(CodesMixin, ResponsesMixin, ResultsMixin, BulkImportMixin):
     """Surveys, access codes, responses and answers on one database."""

@@ -3,6 +3,9 @@ load a wave, score it, build its downloads. Used by the analyst pages and
 the JSON API alike."""
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -33,12 +36,37 @@ def load_wave(store: Any, slug: str) -> Wave:
     return Wave(survey, instrument, dataset)
 
 
+#: Scored reports of the last few (dataset, breakdown, comparison) asked for.
+#: The datasets come from the store's cache and are read-only, so the same
+#: objects mean the same answers; each entry holds them, so an id is never
+#: reused while its entry lives.
+_REPORTS: "OrderedDict[tuple, tuple[Any, Any, dict[str, Any]]]" = OrderedDict()
+_REPORTS_KEPT = 16
+_REPORTS_LOCK = threading.Lock()
+
+
 def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
-    """The scored report (suppressed), optionally compared with an earlier wave."""
+    """The scored report (suppressed), optionally compared with an earlier
+    wave; remembered while the wave (and the earlier one) do not change."""
     other = None
     if compare is not None:
         other = (compare.instrument, compare.dataset)
-    return score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+    key = (id(wave.dataset), wave.instrument.sha256, tuple(by),
+           None if compare is None else (id(compare.dataset), compare.instrument.sha256))
+    with _REPORTS_LOCK:
+        hit = _REPORTS.get(key)
+        if hit is not None and hit[0] is wave.dataset and \
+                hit[1] is (compare.dataset if compare is not None else None):
+            _REPORTS.move_to_end(key)
+            return copy.deepcopy(hit[2])
+    result = score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+    if not wave.dataset.matrix.flags.writeable:  # only a cached (frozen) dataset
+        with _REPORTS_LOCK:
+            _REPORTS[key] = (wave.dataset, compare.dataset if compare else None, result)
+            while len(_REPORTS) > _REPORTS_KEPT:
+                _REPORTS.popitem(last=False)
+        return copy.deepcopy(result)
+    return result
 
 
 def compared_report(wave: Wave, by: Sequence[str], compare: Wave | None,
@@ -92,7 +120,7 @@ def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> Previou
         except IncomparableError as exc:
             skipped.append((other, exc))
             continue
-        if not store.progress(other.slug)["total"]["submitted"]:
+        if not store.progress(other.slug, groups=False)["total"]["submitted"]:
             skipped.append((other, IncomparableError(
                 "cannot compare waves: the earlier wave has no submitted answers", "no_answers")))
             continue

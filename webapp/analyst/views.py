@@ -89,7 +89,7 @@ def _survey_url(slug: str) -> str:
 def surveys() -> Any:
     rows = []
     for s in visible_surveys():
-        counts = store().progress(s.slug)["total"]
+        counts = store().progress(s.slug, groups=False)["total"]
         rows.append((s, counts))
     return render_template("analyst/surveys.html", rows=rows)
 
@@ -144,7 +144,7 @@ def survey(slug: str) -> Any:
     instrument = store().instrument(s.instrument_sha256)
     return render_template("analyst/survey.html", survey=s, instrument=instrument,
                            form=PostForm(), url=_survey_url(slug),
-                           total=store().progress(slug)["total"])
+                           total=store().progress(slug, groups=False)["total"])
 
 
 def _set_open(slug: str, opening: bool) -> Any:
