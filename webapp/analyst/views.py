@@ -323,14 +323,27 @@ def _results_page(slug: str, other: str | None) -> Any:
     sections += res.index_sections(report, wave.instrument, lang)
     sections += res.theme_sections(report, wave.instrument, lang)
     comparison = res.comparison_section(report, lang)
+    texts_page = max(0, request.args.get("texts_page", 0, type=int))
+    texts = res.free_texts(wave.instrument, wave.dataset, lang, texts_page)
     choice = other if other else ""
     return render_template(
         "analyst/results.html", survey=s, report=report, sections=sections,
         comparison=comparison, other=compare.survey if compare else None,
-        texts=res.free_texts(wave.instrument, wave.dataset, lang), groups=groups, by=by,
+        texts=texts, texts_links=_texts_links(texts, texts_page), groups=groups, by=by,
         earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
         any_hidden=any(sec.has_hidden for sec in sections), compare_notes=compare_notes,
         compare_choice=choice, no_comparison=NO_COMPARISON)
+
+
+def _texts_links(texts: list[Any], page: int) -> dict[str, str | None]:
+    """Links to the free-text answers' earlier and next pages (None: none)."""
+    def url(k: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["texts_page"] = [str(k)]
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    more = any(t.first - 1 + len(t.answers) < t.total for t in texts)
+    return {"earlier": url(page - 1) if page > 0 else None, "more": url(page + 1) if more else None}
 
 
 @bp.get("/<slug>/results")
