@@ -74,10 +74,16 @@ class RawTable:
     def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[list[Value]]]:
         """The rows, ``size`` at a time (numbers as int where whole)."""
         for start in range(0, self.n, size):
-            stop = min(start + size, self.n)
-            cols = [_numbers(c[start:stop]) if v.kind == "numeric" else list(c[start:stop])
-                    for v, c in zip(self.variables, self.columns)]
-            yield [list(row) for row in zip(*cols)] if cols else [[] for _ in range(stop - start)]
+            yield self.rows_between(start, start + size)
+
+    def rows_between(self, start: int, stop: int) -> list[list[Value]]:
+        """Rows ``start`` up to ``stop`` (clipped to the table)."""
+        start, stop = max(0, start), min(stop, self.n)
+        if start >= stop:
+            return []
+        cols = [_numbers(c[start:stop]) if v.kind == "numeric" else list(c[start:stop])
+                for v, c in zip(self.variables, self.columns)]
+        return [list(row) for row in zip(*cols)] if cols else [[] for _ in range(stop - start)]
 
     @property
     def rows(self) -> list[list[Value]]:

@@ -153,3 +153,23 @@ def download(wave: Wave, key: str, lang: str | None = None) -> tuple[Iterator[by
                     scores=respondent_scores(wave) if fmt.needs_scores else None,
                     lang=lang, name=wave.survey.slug)
     return render_stream(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)
+
+
+#: Rows one API request may ask for (``limit``), and the default.
+RAW_PAGE_MAX = 1000
+RAW_PAGE_DEFAULT = 100
+
+
+def raw_page(wave: Wave, offset: int, limit: int) -> dict[str, Any]:
+    """Rows ``offset`` .. ``offset + limit`` of the raw table (the raw
+    downloads' columns, text sanitised, the week not the day) with the
+    variable names and labels; ``limit`` is at most :data:`RAW_PAGE_MAX`."""
+    from surveys.exports.table import build_table
+
+    limit = max(1, min(limit, RAW_PAGE_MAX))
+    table = build_table(wave.instrument, wave.dataset, wave.survey.presets,
+                        respondent_scores(wave))
+    return {"total": table.n, "offset": offset, "limit": limit,
+            "variables": [{"name": v.name, "label": v.label, "kind": v.kind}
+                          for v in table.variables],
+            "rows": table.rows_between(offset, offset + limit)}
