@@ -113,3 +113,21 @@ def test_raw_headers_unique_for_every_instrument(instrument_id: str) -> None:
     header = [c.value for c in next(wb["data"].iter_rows(max_row=1))]
     assert len(header) == len(set(header))
     assert FORMATS["raw-csv"].stream is not None
+
+
+@pytest.mark.parametrize("instrument_id", ["cannabis-attityd", "trygghet", "medborgardialog"])
+@pytest.mark.parametrize("swedish", [False, True])
+def test_streamed_csv_equals_the_csv_module(instrument_id: str, swedish: bool) -> None:
+    """The column-at-a-time CSV writer makes the bytes csv.writer makes."""
+    import numpy as np
+
+    from surveys.exports import csv_raw
+    from tests.store.test_wave_read import generate
+
+    instrument = load_all()[instrument_id]
+    presets = {"school": ["A", "B;x", 'C"q', "D, E"]}
+    ds = from_records(instrument, generate(instrument, 700, seed=5), presets)
+    table = build_table(instrument, ds, presets, {"s": np.linspace(-1, 3.3, ds.n)})
+    chunks = list(csv_raw.iter_csv(table, swedish=swedish))
+    assert len(chunks) > 1  # streamed
+    assert b"".join(chunks) == csv_raw.write_rows(table.names, table.rows, swedish=swedish)
