@@ -4,7 +4,8 @@ Builds waves of the cannabis instrument (synthetic pupils in 40 schools, every
 item kind: single, multi with "other" text, number, free text, the school
 from the wave's presets, a class tag on a share of them, 25 % of each field
 unanswered) on SQLite and PostgreSQL, generated inside the database by one
-INSERT ... SELECT per field (loading is timed apart), then times in the same
+INSERT ... SELECT per field and stored response by response, as page saves
+store them (loading is timed apart), then times in the same
 process, through the real Flask app and its test client (no network):
 
 * the wave read (``Store.wave_dataset``) cold, without the cache;
@@ -119,7 +120,11 @@ def load_statements(instrument: Any, dialect: str, survey_id: int, n: int) -> li
     out = [f"INSERT INTO responses (id, survey_id, status, group_values, started_on, submitted_on) "
            f"SELECT {rid}, {survey_id}, 'submitted', {tag}, {day}, {day} FROM {series}"]
     base = f"FROM responses WHERE survey_id = {survey_id} AND {rand} >= 0.25"
-    insert = "INSERT INTO answers (response_id, item_id, position, multi, code, text) SELECT id, "
+    # generated field by field into a staging table, then stored response by
+    # response, as real answers are (saved page by page)
+    out.append("CREATE TEMPORARY TABLE staged_answers (response_id VARCHAR(36), item_id "
+               "VARCHAR(100), position INTEGER, multi BOOLEAN, code INTEGER, text TEXT)")
+    insert = "INSERT INTO staged_answers (response_id, item_id, position, multi, code, text) SELECT id, "
     for field, item in instrument_fields(instrument).items():
         f = _sql_literal(field)
         if field != item.id or item.kind == "text":
@@ -136,6 +141,10 @@ def load_statements(instrument: Any, dialect: str, survey_id: int, n: int) -> li
         else:
             codes = [str(c) for c in instrument.response_scale(item).codes]
             out.append(f"{insert}{f}, 0, FALSE, {pick(codes)}, NULL {base}")
+    out.append("INSERT INTO answers (response_id, item_id, position, multi, code, text) "
+               "SELECT response_id, item_id, position, multi, code, text FROM staged_answers "
+               "ORDER BY response_id, item_id, position")
+    out.append("DROP TABLE staged_answers")
     return out
 
 
