@@ -22,7 +22,6 @@ text column is cut to the day.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, Mapping, Sequence
