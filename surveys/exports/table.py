@@ -127,16 +127,36 @@ def _clean_text(value: object) -> Value:
     return text_cell(match.group(1) if match else text)
 
 
-def _strings(values: Sequence[object], week: bool = False) -> list[Value]:
-    """A text column, each distinct value cleaned once."""
-    memo: dict[object, Value] = {}
-    out: list[Value] = []
-    for v in values.tolist() if isinstance(values, np.ndarray) else values:
-        cleaned = memo.get(v, memo)
-        if cleaned is memo:
-            cleaned = memo[v] = _week(v) if week else _clean_text(v)
-        out.append(cleaned)
-    return out
+class _Strings:
+    """A text column cleaned lazily, slice by slice (each distinct value
+    once), so that a streamed download holds no cleaned copy of the wave."""
+
+    def __init__(self, values: Sequence[object], week: bool = False):
+        self._values = values
+        self._week = week
+        self._memo: dict[object, Value] = {}
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index: slice) -> list[Value]:
+        part = self._values[index]
+        memo, out = self._memo, []
+        for v in part.tolist() if isinstance(part, np.ndarray) else part:
+            cleaned = memo.get(v, memo)
+            if cleaned is memo:
+                cleaned = memo[v] = _week(v) if self._week else _clean_text(v)
+            out.append(cleaned)
+        return out
+
+    def __iter__(self) -> Iterator[Value]:
+        for start in range(0, len(self), CHUNK_ROWS):
+            yield from self[start:start + CHUNK_ROWS]
+
+
+def _strings(values: Sequence[object], week: bool = False) -> _Strings:
+    """A text column, cleaned as it is read."""
+    return _Strings(values, week)
 
 
 def _week(value: object) -> Value:
