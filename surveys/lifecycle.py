@@ -30,12 +30,11 @@ def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     response counts."""
     from scoring.errors import ScoringError
     from scoring.report import score_report
-    from surveys.dataset import from_records
     from surveys.exports.report import report_json
 
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
-    dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
+    dataset = store.wave_dataset(slug, use_cache=False)  # the analyst side's one read path
     progress = store.progress(slug)
     snapshot: dict[str, Any] = {
         "taken_on": today.isoformat(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response
@@ -32,8 +33,9 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return dump_options_header(disposition, options)
 
 
-def attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    """``data`` as a download named ``filename``, never cached."""
+def attachment(data: Any, mimetype: str, filename: str) -> Response:
+    """``data`` (bytes, or an iterable of byte chunks streamed as they come)
+    as a download named ``filename``, never cached."""
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "no-store"

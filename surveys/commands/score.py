@@ -1,4 +1,6 @@
-"""``survey-engine score``: score a CSV of responses against an instrument.
+"""``survey-engine score``: score a CSV of responses against an instrument,
+or a wave in the database (``--wave SLUG``, read from ``DATABASE_URL``
+through the same read as the analyst pages and the API).
 
 Every expected failure (a bad instrument, a malformed CSV, an unknown ``--by``
 column, waves that cannot be compared) is one line on stderr and exit 1.
@@ -26,10 +28,12 @@ class _Failure(Exception):
 
 
 @click.command("score")
-@click.option("--instrument", "instrument_path", required=True,
+@click.option("--instrument", "instrument_path", default=None,
               type=click.Path(dir_okay=False), help="Instrument YAML file.")
-@click.option("--responses", "responses_path", required=True,
+@click.option("--responses", "responses_path", default=None,
               type=click.Path(dir_okay=False), help="CSV, one row per respondent.")
+@click.option("--wave", "wave", default=None, metavar="SLUG",
+              help="Score a wave in the database (DATABASE_URL) instead of a CSV.")
 @click.option("--by", "by", multiple=True, metavar="COL",
               help="Break down by this group column (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
@@ -39,12 +43,21 @@ class _Failure(Exception):
 @click.option("--compare-instrument", "compare_instrument_path", type=click.Path(dir_okay=False),
               default=None, help="The instrument version of the --compare wave "
                                  "(default: the same --instrument).")
-def command(instrument_path: str, responses_path: str, by: tuple[str, ...], fmt: str,
-            compare_path: str | None, compare_instrument_path: str | None) -> None:
-    """Score FILE.csv: scales, shares and indices as JSON (or a table)."""
+def command(instrument_path: str | None, responses_path: str | None, wave: str | None,
+            by: tuple[str, ...], fmt: str, compare_path: str | None,
+            compare_instrument_path: str | None) -> None:
+    """Score FILE.csv (or a database wave): scales, shares and indices as JSON (or a table)."""
     try:
-        instrument, report = build_report(instrument_path, responses_path, by, compare_path,
-                                          compare_instrument_path)
+        if wave is not None:
+            if instrument_path or responses_path or compare_path or compare_instrument_path:
+                raise _Failure(["--wave scores a database wave: give it without --instrument, "
+                                "--responses, --compare or --compare-instrument"])
+            instrument, report = wave_report(wave, by)
+        elif not instrument_path or not responses_path:
+            raise _Failure(["give --instrument PATH --responses FILE.csv, or --wave SLUG"])
+        else:
+            instrument, report = build_report(instrument_path, responses_path, by, compare_path,
+                                              compare_instrument_path)
     except _Failure as failure:
         for line in failure.lines:
             click.echo(line, err=True)
@@ -88,6 +101,42 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([f"{responses_path}: --by: {exc}"]) from None
     except IncomparableError as exc:
         raise _Failure([f"{compare_path}: {exc}"]) from None
+    except ScoringError as exc:
+        raise _Failure([f"cannot score: {exc}"]) from None
+
+
+def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict[str, Any]]:
+    """Score wave ``slug`` of the database at ``DATABASE_URL`` (the analyst
+    side's read, :meth:`surveys.store.Store.wave_dataset`); raises ``_Failure``."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from surveys import config, db
+    from surveys.store import Store, UnknownSurvey
+
+    engine = db.make_engine(config.database_url())
+    try:
+        # reading needs no key: the store's key only hashes access codes
+        store = Store(engine, b"score-read-only")
+        try:
+            survey = store.survey(slug)
+            instrument = store.instrument(survey.instrument_sha256)
+            dataset = store.wave_dataset(slug, use_cache=False)
+        except UnknownSurvey:
+            raise _Failure([f"no wave '{slug}' in the database"]) from None
+        except SQLAlchemyError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise _Failure([f"cannot read the database: {first}"]) from None
+    finally:
+        engine.dispose()
+    for col in by:
+        if col not in dataset.groups:
+            known = ", ".join(sorted(dataset.groups)) or "none"
+            raise _Failure([f"wave {slug}: unknown --by column '{col}' (group columns: {known})"])
+    from scoring.errors import ScoringError
+    from scoring.report import score_report
+
+    try:
+        return instrument, score_report(instrument, dataset, by=tuple(by))
     except ScoringError as exc:
         raise _Failure([f"cannot score: {exc}"]) from None
 

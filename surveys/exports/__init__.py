@@ -4,13 +4,15 @@ the codebook (CSV, XLSX, HTML) and the scored results (JSON, XLSX).
 Each format is one entry of :data:`FORMATS`; :func:`render` builds its bytes
 from the instrument, the wave's :class:`~surveys.dataset.Dataset` and the
 scored report (``scoring.report.score_report``, already suppressed). Raw
-files never hold an access code or a time finer than the day (see
-:mod:`surveys.exports.table`).
+files never hold an access code or a time finer than the ISO week, and
+every text cell passes one sanitiser (see :mod:`surveys.exports.table` and
+:mod:`surveys.exports.sanitise`); the raw CSV variants stream
+(:func:`render_stream`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -42,6 +44,11 @@ class Format:
     suffix: str
     mimetype: str
     build: Callable[[WaveData], bytes]
+    #: Streams the file chunk by chunk (raw CSV variants); None: built whole.
+    stream: Callable[[WaveData], Iterator[bytes]] | None = None
+    #: Whether the file holds the scored report / per-respondent scores.
+    needs_report: bool = False
+    needs_scores: bool = False
 
     def filename(self, name: str) -> str:
         return f"{name}-{self.suffix}"
@@ -56,7 +63,7 @@ def _raw_xlsx(w: WaveData) -> bytes:
     items = codebook.items_sheet(w.instrument, w.presets, w.lang)
     scores = report_mod.scales_sheet(w.report)
     return xlsx.workbook_bytes([
-        codebook.Sheet("data", t.names, t.rows),
+        xlsx.TableSheet("data", t),
         codebook.Sheet("codebook", items.header, items.rows),
         codebook.Sheet("scores", scores.header, scores.rows),
         report_mod.shares_sheet(w.report),
@@ -80,14 +87,17 @@ def _codebook_html(w: WaveData) -> bytes:
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS: dict[str, Format] = {f.key: f for f in [
     Format("raw-csv", "Raw answers, CSV (UTF-8, comma)", "raw.csv", "text/csv",
-           lambda w: csv_raw.write_csv(_table(w))),
+           lambda w: csv_raw.write_csv(_table(w)), lambda w: csv_raw.iter_csv(_table(w)),
+           needs_scores=True),
     Format("raw-csv-sv", "Raw answers, CSV for Swedish Excel (semicolon, decimal comma)",
-           "raw-sv.csv", "text/csv", lambda w: csv_raw.write_csv(_table(w), swedish=True)),
+           "raw-sv.csv", "text/csv", lambda w: csv_raw.write_csv(_table(w), swedish=True),
+           lambda w: csv_raw.iter_csv(_table(w), swedish=True), needs_scores=True),
     Format("raw-xlsx", "Raw answers, Excel (data, codebook, scores)", "raw.xlsx", _XLSX,
-           _raw_xlsx),
+           _raw_xlsx, needs_report=True, needs_scores=True),
     Format("raw-sav", "Raw answers, SPSS .sav with labels", "raw.sav",
            "application/x-spss-sav",
-           lambda w: spss.write_sav(_table(w), file_label=f"{w.instrument.id} {w.name}")),
+           lambda w: spss.write_sav(_table(w), file_label=f"{w.instrument.id} {w.name}"),
+           needs_scores=True),
     Format("codebook-csv", "Codebook, CSV", "codebook.csv", "text/csv", _codebook_csv),
     Format("codebook-xlsx", "Codebook, Excel", "codebook.xlsx", _XLSX,
            lambda w: xlsx.workbook_bytes(codebook.codebook_sheets(w.instrument, w.presets,
@@ -95,12 +105,21 @@ FORMATS: dict[str, Format] = {f.key: f for f in [
     Format("codebook-html", "Codebook, HTML", "codebook.html", "text/html; charset=utf-8",
            _codebook_html),
     Format("scores-json", "Scored results, JSON", "scores.json", "application/json",
-           lambda w: report_mod.report_json(w.report)),
+           lambda w: report_mod.report_json(w.report), needs_report=True),
     Format("scores-xlsx", "Scored results, Excel", "scores.xlsx", _XLSX,
-           lambda w: xlsx.workbook_bytes(report_mod.report_sheets(w.report))),
+           lambda w: xlsx.workbook_bytes(report_mod.report_sheets(w.report)), needs_report=True),
 ]}
 
 
 def render(key: str, wave: WaveData) -> bytes:
     """The bytes of download ``key`` (one of :data:`FORMATS`); KeyError if unknown."""
     return FORMATS[key].build(wave)
+
+
+def render_stream(key: str, wave: WaveData) -> Iterator[bytes]:
+    """Download ``key`` chunk by chunk: streamed where the format allows,
+    else its whole bytes as one chunk."""
+    fmt = FORMATS[key]
+    if fmt.stream is not None:
+        return fmt.stream(wave)
+    return iter([fmt.build(wave)])

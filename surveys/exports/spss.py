@@ -37,6 +37,18 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def write_sav(table: RawTable, file_label: str = "") -> bytes:
+    """See :func:`write_sav_file`; the file's bytes."""
+    fd, path = tempfile.mkstemp(suffix=".sav")
+    os.close(fd)
+    try:
+        write_sav_file(table, path, file_label)
+        with open(path, "rb") as fh:
+            return fh.read()
+    finally:
+        os.unlink(path)
+
+
+def write_sav_file(table: RawTable, path: str, file_label: str = "") -> None:
     """The table as ``.sav`` bytes: numeric columns as numbers (missing =
     system-missing), string columns as strings, labels attached."""
     names: list[str] = []
@@ -46,11 +58,9 @@ def write_sav(table: RawTable, file_label: str = "") -> bytes:
             name = name[:60] + "_" + str(len(names))
         names.append(name)
     data: dict[str, object] = {}
-    for i, (name, var) in enumerate(zip(names, table.variables)):
-        column = [row[i] for row in table.rows]
+    for name, var, column in zip(names, table.variables, table.columns):
         if var.kind == "numeric":
-            data[name] = np.array([np.nan if x is None else float(x) for x in column],
-                                  dtype=float)
+            data[name] = np.asarray(column, dtype=float)
         else:
             data[name] = pd.Series(["" if x is None else str(x) for x in column], dtype=object)
     frame = pd.DataFrame(data, columns=names)
@@ -60,13 +70,6 @@ def write_sav(table: RawTable, file_label: str = "") -> bytes:
                     for n, v in zip(names, table.variables) if v.value_labels}
     measures = {n: ("nominal" if v.kind == "string" or v.value_labels else "scale")
                 for n, v in zip(names, table.variables)}
-    fd, path = tempfile.mkstemp(suffix=".sav")
-    os.close(fd)
-    try:
-        pyreadstat.write_sav(frame, path, file_label=_truncate(file_label, 64),
-                             column_labels=labels, variable_value_labels=value_labels,
-                             variable_measure=measures)
-        with open(path, "rb") as fh:
-            return fh.read()
-    finally:
-        os.unlink(path)
+    pyreadstat.write_sav(frame, path, file_label=_truncate(file_label, 64),
+                         column_labels=labels, variable_value_labels=value_labels,
+                         variable_measure=measures)

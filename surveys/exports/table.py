@@ -1,31 +1,46 @@
-"""The raw-data table every raw export writes: variables with labels, and rows.
+"""The raw-data table every raw export writes: variables with labels, and
+their values column by column.
 
 One row per respondent. ``single`` and ``number`` items keep their numeric
 code, a ``multi`` item is one 0/1 column per option (``<item>_<code>``),
 ``text`` items hold the answer, group columns that are not items (the
-submitted day, a class tag) are strings. Optional per-respondent scale scores
-are appended as ``score_<scale id>``.
+submission week, a class tag) are strings. Optional per-respondent scale
+scores are appended as ``score_<scale id>``. Column names are unique (an
+"other" text declared as an item is written once, and any other clash gets
+a ``_2`` suffix).
+
+The table holds the dataset's arrays (no copy per cell); writers take the
+rows in chunks (:meth:`RawTable.chunks`), so a raw download of a large wave
+is streamed. Every text cell passes :func:`surveys.exports.sanitise.text_cell`
+here, once for all formats.
 
 Privacy guards live here so that every format inherits them: columns that
-could carry an access code are never written, and any date-time value is cut
-to the day.
+could carry an access code are never written, a ``submitted_on`` or
+``started_on`` column becomes its ISO week, and any date-time value in a
+text column is cut to the day.
 """
 from __future__ import annotations
 
-import math
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Sequence
+from typing import Iterator, Literal, Mapping, Sequence
 
 import numpy as np
 
-from surveys.dataset import Dataset
+from surveys.dataset import Dataset, iso_week
+from surveys.exports.sanitise import text_cell
 from surveys.instrument import Instrument, Item
 
 #: Column names that must never leave the database in a raw file.
 FORBIDDEN_COLUMNS = frozenset({"code", "access_code", "code_hash", "resume_token", "token",
                                "ip", "ip_address", "user_agent"})
+#: Day columns written as their ISO week (name -> new name).
+DAY_COLUMNS = {"submitted_on": "submitted_week", "started_on": "started_week"}
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: Rows per chunk handed to the writers.
+CHUNK_ROWS = 5000
 
 Value = int | float | str | None
 #: Value label of 0 in a multi item's 0/1 column (an interface string).
@@ -46,11 +61,48 @@ class Variable:
 @dataclass(frozen=True)
 class RawTable:
     variables: list[Variable]
-    rows: list[list[Value]]
+    #: One per variable: a float array (numeric, NaN = missing) or a
+    #: sequence of sanitised str / None (string).
+    columns: list[Sequence[object]]
+    n: int = 0
 
     @property
     def names(self) -> list[str]:
         return [v.name for v in self.variables]
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[list[Value]]]:
+        """The rows, ``size`` at a time (numbers as int where whole)."""
+        for start in range(0, self.n, size):
+            yield self.rows_between(start, start + size)
+
+    def rows_between(self, start: int, stop: int) -> list[list[Value]]:
+        """Rows ``start`` up to ``stop`` (clipped to the table)."""
+        start, stop = max(0, start), min(stop, self.n)
+        if start >= stop:
+            return []
+        cols = [_numbers(c[start:stop]) if v.kind == "numeric" else list(c[start:stop])
+                for v, c in zip(self.variables, self.columns)]
+        return [list(row) for row in zip(*cols)] if cols else [[] for _ in range(stop - start)]
+
+    @property
+    def rows(self) -> list[list[Value]]:
+        """Every row at once (small tables and tests; writers use :meth:`chunks`)."""
+        return [row for chunk in self.chunks() for row in chunk]
+
+
+def _numbers(values: np.ndarray) -> list[Value]:
+    """Floats as Python values: None for NaN, int where whole."""
+    arr = np.asarray(values, dtype=float)
+    finite = np.isfinite(arr)
+    if finite.all() and (arr == np.round(arr)).all():
+        return arr.astype(np.int64).tolist()
+    out: list[Value] = arr.tolist()
+    for i, (v, ok) in enumerate(zip(out, finite.tolist())):
+        if not ok:
+            out[i] = None
+        elif float(v).is_integer():
+            out[i] = int(v)
+    return out
 
 
 def option_labels(instrument: Instrument, item: Item,
@@ -68,18 +120,52 @@ def option_labels(instrument: Instrument, item: Item,
 
 
 def _clean_text(value: object) -> Value:
-    if value is None:
+    if value is None or value == "":
         return None
     text = str(value)
     match = _DATETIME.match(text)
-    return match.group(1) if match else text
+    return text_cell(match.group(1) if match else text)
 
 
-def _number(value: float) -> Value:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    f = float(value)
-    return int(f) if f.is_integer() else f
+class _Strings:
+    """A text column cleaned lazily, slice by slice (each distinct value
+    once), so that a streamed download holds no cleaned copy of the wave."""
+
+    def __init__(self, values: Sequence[object], week: bool = False):
+        self._values = values
+        self._week = week
+        self._memo: dict[object, Value] = {}
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index: slice) -> list[Value]:
+        part = self._values[index]
+        memo, out = self._memo, []
+        for v in part.tolist() if isinstance(part, np.ndarray) else part:
+            cleaned = memo.get(v, memo)
+            if cleaned is memo:
+                cleaned = memo[v] = _week(v) if self._week else _clean_text(v)
+            out.append(cleaned)
+        return out
+
+    def __iter__(self) -> Iterator[Value]:
+        for start in range(0, len(self), CHUNK_ROWS):
+            yield from self[start:start + CHUNK_ROWS]
+
+
+def _strings(values: Sequence[object], week: bool = False) -> _Strings:
+    """A text column, cleaned as it is read."""
+    return _Strings(values, week)
+
+
+def _week(value: object) -> Value:
+    if isinstance(value, dt.date):
+        return iso_week(value)
+    text = str(value or "")
+    if _DAY.match(text):
+        return iso_week(dt.date.fromisoformat(text[:10]))
+    return _clean_text(text)
 
 
 def _preset_given_as_labels(item: Item, dataset: Dataset) -> bool:
@@ -97,35 +183,45 @@ def build_table(instrument: Instrument, dataset: Dataset,
     """The raw table of ``dataset`` in questionnaire order, labelled from
     ``instrument`` (``presets``: the wave's group lists, e.g. schools)."""
     variables: list[Variable] = []
-    getters: list = []
+    columns: list[Sequence[object]] = []
     used_columns: set[str] = set()
     used_groups: set[str] = set()
+    names: set[str] = set()
+    declared = {i.id for i in instrument.items}
+    col_index = {c: j for j, c in enumerate(dataset.columns)}
+
+    def unique(name: str) -> str:
+        k, candidate = 2, name
+        while candidate in names:
+            candidate, k = f"{name}_{k}", k + 1
+        names.add(candidate)
+        return candidate
 
     def numeric(name: str, label: str, labels: Mapping[int, str], item_id: str | None) -> None:
-        col = dataset.columns.index(name)
         used_columns.add(name)
-        variables.append(Variable(name, label, "numeric", dict(labels), item_id))
-        getters.append(lambda r, c=col: _number(dataset.matrix[r, c]))
+        variables.append(Variable(unique(name), label, "numeric", dict(labels), item_id))
+        columns.append(dataset.matrix[:, col_index[name]])
 
-    def string(name: str, label: str, values: Sequence[object], item_id: str | None) -> None:
-        variables.append(Variable(name, label, "string", {}, item_id))
-        getters.append(lambda r, v=values: _clean_text(v[r]) if v[r] not in ("", None) else None)
+    def string(name: str, label: str, values: Sequence[object], item_id: str | None,
+               week: bool = False) -> None:
+        variables.append(Variable(unique(name), label, "string", {}, item_id))
+        columns.append(_strings(values, week))
 
     for item in instrument.items:
         text = item.text.get(lang)
         if item.kind == "multi":
             for code, label in option_labels(instrument, item, presets, lang).items():
                 name = f"{item.id}_{code}"
-                if name in dataset.columns:
+                if name in col_index:
                     numeric(name, f"{text}: {label}",
                             {0: _NOT_CHOSEN.get(lang or "sv", "not chosen"), 1: label}, item.id)
             other = f"{item.id}_other"
-            if other in dataset.texts:
+            if other in dataset.texts and other not in declared:  # else written as its item
                 string(other, f"{text}: {other}", dataset.texts[other], item.id)
         elif item.kind == "text":
             if item.id in dataset.texts:
                 string(item.id, text, dataset.texts[item.id], item.id)
-        elif item.id in dataset.columns and not _preset_given_as_labels(item, dataset):
+        elif item.id in col_index and not _preset_given_as_labels(item, dataset):
             labels = option_labels(instrument, item, presets, lang) if item.kind == "single" else {}
             numeric(item.id, text, labels, item.id)
             used_groups.add(item.group or item.id)
@@ -133,20 +229,20 @@ def build_table(instrument: Instrument, dataset: Dataset,
             key = item.id if item.id in dataset.groups else item.group
             used_groups.add(key)
             used_columns.add(item.id)
-            string(item.id, text, list(dataset.groups[key]), item.id)
+            string(item.id, text, dataset.groups[key], item.id)
     for name in dataset.columns:
         if name not in used_columns and name.lower() not in FORBIDDEN_COLUMNS:
             numeric(name, name, {}, None)
     for name, values in dataset.groups.items():
         if name in used_groups or name in used_columns or name.lower() in FORBIDDEN_COLUMNS:
             continue
-        string(name, name, list(values), None)
+        if name in DAY_COLUMNS:
+            string(DAY_COLUMNS[name], DAY_COLUMNS[name], values, None, week=True)
+        else:
+            string(name, name, values, None)
     for scale_id, values in (scores or {}).items():
         scale = instrument.scales.get(scale_id)
         label = scale.label.get(lang) if scale else scale_id
-        arr = np.asarray(values, dtype=float)
-        variables.append(Variable(f"score_{scale_id}", label, "numeric", {}, None))
-        getters.append(lambda r, a=arr: _number(a[r]))
-
-    rows = [[get(r) for get in getters] for r in range(dataset.n)]
-    return RawTable(variables, rows)
+        variables.append(Variable(unique(f"score_{scale_id}"), label, "numeric", {}, None))
+        columns.append(np.asarray(values, dtype=float))
+    return RawTable(variables, columns, dataset.n)

@@ -32,7 +32,8 @@ Layout
 :class:`Store` is composed here from one mixin per concern:
 ``instruments`` (instrument versions), ``waves`` (surveys), ``codes``
 (access codes), ``responses`` (the respondent path), ``results`` (progress
-and wave records) and ``bulk_import``; ``transactions`` holds their common
+and wave records), ``wave_read`` (a whole wave as a dataset, cached: the
+analyst side's one read) and ``bulk_import``; ``transactions`` holds their common
 base. ``errors``, ``records``, ``statements``, ``validate`` and ``groups``
 hold the exceptions, the frozen records, the prebuilt statements, answer
 checking and group-item labels.

@@ -98,7 +98,9 @@ def test_downloads_read_back(env, logged_in, answered, tmp_path) -> None:
                  for r in rows)
     assert got == expected  # halves and whole numbers: exact in binary
     assert sorted(r["school"] for r in rows) == ["1"] * 6 + ["2"]
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["submitted_on"]) for r in rows)
+    # the submission week at most, never the day
+    assert all(re.fullmatch(r"\d{4}-W\d{2}", r["submitted_week"]) for r in rows)
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", v or "") for r in rows for v in r.values())
     sv = c.get("/analyst/cannabis-2018/downloads/raw-csv-sv").data
     sv_rows = list(csv.DictReader(io.StringIO(sv[3:].decode()), delimiter=";"))
     assert sv[3:].split(b"\r\n")[0].count(b";") > 20

@@ -36,7 +36,7 @@ def test_records_to_matrix_groups_and_texts():
     assert list(ds.groups["gender"]) == ["pojke", "flicka", ""]
     assert list(ds.groups["school"]) == ["Skola B", "Skola A", ""]
     assert list(ds.groups["class"]) == ["9A", "9B", ""]
-    assert list(ds.groups["submitted_on"]) == ["2018-03-05", "", ""]
+    assert list(ds.groups["submitted_week"]) == ["2018-W10", "", ""]  # the day never
     assert ds.texts["themes_other"] == ["hundar", None, None]
     assert ds.texts["places"] == ["torget", None, None]
     # group codes in the matrix, whether stored as codes or labels

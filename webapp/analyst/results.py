@@ -231,9 +231,27 @@ def theme_sections(report: Mapping[str, Any], instrument: Instrument, lang: str)
     return out
 
 
-def free_texts(instrument: Instrument, dataset: Any, lang: str) -> list[tuple[str, list[str]]]:
-    """Every free-text answer per text item (analysts only, never public)."""
+#: Free-text answers listed per item and page (the raw downloads hold them all).
+FREE_TEXTS_PER_PAGE = 200
+
+
+@dataclass
+class FreeTexts:
+    """One text item's answers on the results page: one page of them."""
+
+    title: str
+    answers: list[str]
+    total: int
+    first: int  # 1-based number of the first answer shown
+
+
+def free_texts(instrument: Instrument, dataset: Any, lang: str, page: int = 0,
+               per_page: int = FREE_TEXTS_PER_PAGE) -> list[FreeTexts]:
+    """The free-text answers per text item (analysts only, never public),
+    sorted, ``per_page`` of them from page ``page`` (0-based), so that one
+    request never lists a whole national wave."""
     out = []
+    page = max(0, page)
     for item_id, answers in dataset.texts.items():
         try:
             title = instrument.item(item_id).text.get(lang)
@@ -241,7 +259,8 @@ def free_texts(instrument: Instrument, dataset: Any, lang: str) -> list[tuple[st
             title = item_id
         given = sorted(a.strip() for a in answers if a and a.strip())
         if given:
-            out.append((title, given))
+            start = min(page * per_page, max(0, (len(given) - 1) // per_page * per_page))
+            out.append(FreeTexts(title, given[start:start + per_page], len(given), start + 1))
     return out
 
 

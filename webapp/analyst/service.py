@@ -3,8 +3,11 @@ load a wave, score it, build its downloads. Used by the analyst pages and
 the JSON API alike."""
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -13,8 +16,8 @@ from scoring.disclosure import Disclosure
 from scoring.errors import IncomparableError
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
-from surveys.dataset import Dataset, from_records
-from surveys.exports import FORMATS, WaveData, render
+from surveys.dataset import Dataset
+from surveys.exports import FORMATS, WaveData, render_stream
 from surveys.instrument import Instrument
 
 
@@ -26,10 +29,11 @@ class Wave:
 
 
 def load_wave(store: Any, slug: str) -> Wave:
-    """The submitted answers of wave ``slug`` as a Dataset."""
+    """The submitted answers of wave ``slug`` as a Dataset (read-only,
+    shared: :meth:`surveys.store.Store.wave_dataset`)."""
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
-    dataset = from_records(instrument, store.wave_records(slug), presets=survey.presets)
+    dataset = store.wave_dataset(slug)
     return Wave(survey, instrument, dataset)
 
 
@@ -67,12 +71,37 @@ def progress_groups(combos: Sequence[tuple[Mapping[str, str], Mapping[str, int]]
     return out
 
 
+#: Scored reports of the last few (dataset, breakdown, comparison) asked for.
+#: The datasets come from the store's cache and are read-only, so the same
+#: objects mean the same answers; each entry holds them, so an id is never
+#: reused while its entry lives.
+_REPORTS: "OrderedDict[tuple, tuple[Any, Any, dict[str, Any]]]" = OrderedDict()
+_REPORTS_KEPT = 16
+_REPORTS_LOCK = threading.Lock()
+
+
 def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
-    """The scored report (suppressed), optionally compared with an earlier wave."""
+    """The scored report (suppressed), optionally compared with an earlier
+    wave; remembered while the wave (and the earlier one) do not change."""
     other = None
     if compare is not None:
         other = (compare.instrument, compare.dataset)
-    return score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+    key = (id(wave.dataset), wave.instrument.sha256, tuple(by),
+           None if compare is None else (id(compare.dataset), compare.instrument.sha256))
+    with _REPORTS_LOCK:
+        hit = _REPORTS.get(key)
+        if hit is not None and hit[0] is wave.dataset and \
+                hit[1] is (compare.dataset if compare is not None else None):
+            _REPORTS.move_to_end(key)
+            return copy.deepcopy(hit[2])
+    result = score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+    if not wave.dataset.matrix.flags.writeable:  # only a cached (frozen) dataset
+        with _REPORTS_LOCK:
+            _REPORTS[key] = (wave.dataset, compare.dataset if compare else None, result)
+            while len(_REPORTS) > _REPORTS_KEPT:
+                _REPORTS.popitem(last=False)
+        return copy.deepcopy(result)
+    return result
 
 
 def compared_report(wave: Wave, by: Sequence[str], compare: Wave | None,
@@ -126,7 +155,7 @@ def previous_wave(store: Any, survey: Any, candidates: Sequence[Any]) -> Previou
         except IncomparableError as exc:
             skipped.append((other, exc))
             continue
-        if not store.progress(other.slug)["total"]["submitted"]:
+        if not store.progress(other.slug, groups=False)["total"]["submitted"]:
             skipped.append((other, IncomparableError(
                 "cannot compare waves: the earlier wave has no submitted answers", "no_answers")))
             continue
@@ -150,10 +179,32 @@ def respondent_scores(wave: Wave) -> dict[str, np.ndarray]:
     return out
 
 
-def download(wave: Wave, key: str, lang: str | None = None) -> tuple[bytes, str, str]:
-    """(bytes, mimetype, file name) of download ``key``; KeyError if unknown."""
+def download(wave: Wave, key: str, lang: str | None = None) -> tuple[Iterator[bytes], str, str]:
+    """(the file chunk by chunk, mimetype, file name) of download ``key``;
+    KeyError if unknown. The raw CSV variants stream; the others come as one chunk."""
     fmt = FORMATS[key]
-    data = WaveData(wave.instrument, wave.dataset, report(wave) if key.startswith(("raw", "scores"))
-                    else {}, presets=wave.survey.presets, scores=respondent_scores(wave),
+    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else {},
+                    presets=wave.survey.presets,
+                    scores=respondent_scores(wave) if fmt.needs_scores else None,
                     lang=lang, name=wave.survey.slug)
-    return render(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)
+    return render_stream(key, data), fmt.mimetype, fmt.filename(wave.survey.slug)
+
+
+#: Rows one API request may ask for (``limit``), and the default.
+RAW_PAGE_MAX = 1000
+RAW_PAGE_DEFAULT = 100
+
+
+def raw_page(wave: Wave, offset: int, limit: int) -> dict[str, Any]:
+    """Rows ``offset`` .. ``offset + limit`` of the raw table (the raw
+    downloads' columns, text sanitised, the week not the day) with the
+    variable names and labels; ``limit`` is at most :data:`RAW_PAGE_MAX`."""
+    from surveys.exports.table import build_table
+
+    limit = max(1, min(limit, RAW_PAGE_MAX))
+    table = build_table(wave.instrument, wave.dataset, wave.survey.presets,
+                        respondent_scores(wave))
+    return {"total": table.n, "offset": offset, "limit": limit,
+            "variables": [{"name": v.name, "label": v.label, "kind": v.kind}
+                          for v in table.variables],
+            "rows": table.rows_between(offset, offset + limit)}

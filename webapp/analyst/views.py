@@ -93,7 +93,7 @@ def _survey_url(slug: str) -> str:
 def surveys() -> Any:
     rows = []
     for s in visible_surveys():
-        counts = store().progress(s.slug)["total"]
+        counts = store().progress(s.slug, groups=False)["total"]
         rows.append((s, counts))
     return render_template("analyst/surveys.html", rows=rows)
 
@@ -156,10 +156,11 @@ def new_wave() -> Any:
 def survey(slug: str) -> Any:
     s = survey_or_404(slug)
     instrument = store().instrument(s.instrument_sha256)
+    life = store().lifecycle(slug)
     return render_template("analyst/survey.html", survey=s, instrument=instrument,
                            form=PostForm(), url=_survey_url(slug),
-                           total=store().progress(slug)["total"], life=store().lifecycle(slug),
-                           retention_form=RetentionForm(retain_until=store().lifecycle(slug)["retain_until"]))
+                           total=store().progress(slug, groups=False)["total"], life=life,
+                           retention_form=RetentionForm(retain_until=life["retain_until"]))
 
 
 def _set_open(slug: str, opening: bool) -> Any:
@@ -255,7 +256,8 @@ def slips_again(slug: str) -> Any:
     return _slips(s, shown, tags, form.output.data)
 
 
-def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+def _attachment(data: Any, mimetype: str, filename: str) -> Response:
+    """A download (bytes, or an iterable of chunks streamed as they come)."""
     return attachment(data, mimetype, filename)
 
 
@@ -345,14 +347,27 @@ def _results_page(slug: str, other: str | None) -> Any:
     sections += res.index_sections(report, wave.instrument, lang)
     sections += res.theme_sections(report, wave.instrument, lang)
     comparison = res.comparison_section(report, lang)
+    texts_page = max(0, request.args.get("texts_page", 0, type=int))
+    texts = res.free_texts(wave.instrument, wave.dataset, lang, texts_page)
     choice = other if other else ""
     return render_template(
         "analyst/results.html", survey=s, report=report, sections=sections,
         comparison=comparison, other=compare.survey if compare else None,
-        texts=res.free_texts(wave.instrument, wave.dataset, lang), groups=groups, by=by,
+        texts=texts, texts_links=_texts_links(texts, texts_page), groups=groups, by=by,
         earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
         any_hidden=any(sec.has_hidden for sec in sections), compare_notes=compare_notes,
         compare_choice=choice, no_comparison=NO_COMPARISON)
+
+
+def _texts_links(texts: list[Any], page: int) -> dict[str, str | None]:
+    """Links to the free-text answers' earlier and next pages (None: none)."""
+    def url(k: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["texts_page"] = [str(k)]
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    more = any(t.first - 1 + len(t.answers) < t.total for t in texts)
+    return {"earlier": url(page - 1) if page > 0 else None, "more": url(page + 1) if more else None}
 
 
 @bp.get("/<slug>/results")

@@ -105,6 +105,17 @@ def document() -> dict[str, Any]:
             "/surveys/{slug}/progress": _get("Started and submitted responses per group "
                                              "(small groups hidden)", progress, [SLUG]),
             "/surveys/{slug}/results": _with_refusals(_get("Scored results", report, [SLUG, BY, COMPARE])),
+            "/surveys/{slug}/responses": _with_refusals(_get(
+                "The raw rows (as the raw downloads: text sanitised, the week not the day), "
+                "one page at a time; `next` is the following page or null",
+                {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "offset": {"type": "integer"},
+                    "limit": {"type": "integer"}, "next": {"type": ["string", "null"]},
+                    "variables": {"type": "array", "items": {"type": "object"}},
+                    "rows": {"type": "array", "items": {"type": "array"}}}},
+                [SLUG, {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                 {"name": "limit", "in": "query",
+                  "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}])),
             "/surveys/{slug}/downloads": _get(
                 "The downloads of a wave",
                 {"type": "object", "properties": {"downloads": {"type": "array", "items": {

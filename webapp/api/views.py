@@ -173,6 +173,23 @@ def _comparison(s: Any, other: str | None) -> tuple[Any, bool, list[dict[str, An
     return service.load_wave(store(), previous.survey.slug), True, skipped
 
 
+@bp.get("/surveys/<slug>/responses")
+@token_required
+def responses(slug: str) -> Response:
+    """The raw rows of a wave, one page at a time (``offset``, ``limit``)."""
+    _survey(slug)
+    offset = request.args.get("offset", "0")
+    limit = request.args.get("limit", str(service.RAW_PAGE_DEFAULT))
+    if not (offset.isdigit() and limit.isdigit()) or not 1 <= int(limit) <= service.RAW_PAGE_MAX:
+        return _error(400, "offset must be a whole number >= 0 and limit one from 1 to "
+                           f"{service.RAW_PAGE_MAX}")
+    page = service.raw_page(service.load_wave(store(), slug), int(offset), int(limit))
+    following = int(offset) + int(limit)
+    page["next"] = url_for("api.responses", slug=slug, offset=following, limit=int(limit)) \
+        if following < page["total"] else None
+    return jsonify(page)
+
+
 @bp.get("/surveys/<slug>/downloads")
 @token_required
 def downloads(slug: str) -> Response:

@@ -1,0 +1,192 @@
+"""Reading a whole wave for the analyst side: straight from the database into
+a :class:`~surveys.dataset.Dataset`, in a few grouped queries, plus a
+per-process cache of the result.
+
+Why this shape (measurements in ``docs/analyst-scale.md``): the database
+groups the answers by value, so Python sees one row per distinct
+(item, code) pair, tag value and day rather than one per answer or per
+respondent. Each row carries the respondents that gave it as one packed
+string of fixed-width respondent numbers (PostgreSQL: 4-byte big-endian
+integers, ``string_agg(int4send(k))``; SQLite: 8 hex digits,
+``group_concat(printf('%08x', k))``), which numpy decodes without a Python
+loop. Respondents are numbered 0..n-1 by their random id, so the row order
+says nothing about when anyone answered. Free-text answers come row by row
+(there are few), and the submission day is turned into its ISO week before
+it reaches the dataset.
+
+All the queries of one read run in one snapshot (one transaction; REPEATABLE
+READ on PostgreSQL), so the numbering is the same in each.
+
+The cache: submitted responses never change and are only ever added (a
+submit, an import) or removed with their whole wave (a new wave with the
+same slug gets a new id), so (survey id, number of submitted responses)
+identifies a wave's content. A request costs one ``count(*)`` when the wave
+has not changed since the last read in this process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, text
+
+from surveys.dataset import WEEK_COLUMN, Dataset, assemble, group_label, iso_week
+from surveys.store.waves import WavesMixin
+
+#: Bytes of datasets a process keeps (least recently used dropped first).
+WAVE_CACHE_BYTES = 1 << 30
+
+_NUMBERED = """
+WITH r AS (
+    SELECT id, submitted_on, group_values,
+           CAST(row_number() OVER (ORDER BY id) - 1 AS INTEGER) AS k
+    FROM responses WHERE survey_id = :survey AND status = 'submitted'
+)
+"""
+#: Dialect -> (aggregate of the respondent numbers, tag rows of a response).
+_PACK = {
+    "postgresql": ("string_agg(int4send(r.k), ''::bytea)",
+                   "CROSS JOIN LATERAL json_each_text(CASE WHEN json_typeof(r.group_values) = "
+                   "'object' THEN r.group_values ELSE '{}'::json END) AS j"),
+    "sqlite": ("group_concat(printf('%08x', r.k), '')",
+               ", json_each(CASE WHEN json_type(r.group_values) = 'object' "
+               "THEN r.group_values ELSE '{}' END) AS j"),
+}
+_SQLITE_READ_PRAGMAS = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -65536",
+                        "PRAGMA temp_store = MEMORY")
+_HEX = np.full(256, 0, dtype=np.int64)
+_HEX[np.frombuffer(b"0123456789", dtype=np.uint8)] = np.arange(10)
+_HEX[np.frombuffer(b"abcdef", dtype=np.uint8)] = np.arange(10, 16)
+_HEX_WEIGHTS = 16 ** np.arange(7, -1, -1, dtype=np.int64)
+
+
+def _rows(packed: Any) -> np.ndarray:
+    """Decode a packed list of respondent numbers (bytes: big-endian int32;
+    str: 8 hex digits each)."""
+    if packed is None:
+        return np.empty(0, dtype=np.intp)
+    if isinstance(packed, (bytes, bytearray, memoryview)):
+        return np.frombuffer(packed, dtype=">i4").astype(np.intp)
+    digits = np.frombuffer(packed.encode("ascii"), dtype=np.uint8)
+    return (_HEX[digits].reshape(-1, 8) @ _HEX_WEIGHTS).astype(np.intp)
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+class WaveReadMixin(WavesMixin):
+    """The analyst side's one read of a wave: :meth:`wave_dataset`."""
+
+    _wave_cache_bytes = WAVE_CACHE_BYTES
+
+    def _cache(self) -> tuple[threading.Lock, "OrderedDict[str, tuple[Any, Dataset]]"]:
+        cache = self.__dict__.get("_wave_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_wave_cache", (threading.Lock(), OrderedDict()))
+        return cache
+
+    def wave_dataset(self, slug: str, *, use_cache: bool = True) -> Dataset:
+        """The submitted answers of wave ``slug`` as a read-only Dataset
+        (shared with other callers in this process: never modify it).
+
+        Rows are the respondents in the order of their random ids; group
+        columns are the group items' labels (else the code's tags, e.g.
+        ``class``) and ``submitted_week`` ("2026-W48"). Raises
+        :class:`~surveys.store.errors.UnknownSurvey`."""
+        lock, cache = self._cache()
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            survey = self._get_survey(conn, slug)
+            n = int(conn.execute(
+                text("SELECT count(*) FROM responses WHERE survey_id = :survey "
+                     "AND status = 'submitted'"), {"survey": survey.id}).scalar_one())
+            version = (survey.id, survey.instrument_sha256, n)
+            if use_cache:
+                with lock:
+                    hit = cache.get(slug)
+                    if hit is not None and hit[0] == version:
+                        cache.move_to_end(slug)
+                        return hit[1]
+            dataset = self._read_dataset(conn, survey, n)
+        dataset.freeze()
+        if use_cache and dataset.nbytes <= self._wave_cache_bytes:
+            with lock:
+                cache[slug] = (version, dataset)
+                cache.move_to_end(slug)
+                while sum(d.nbytes for _, d in cache.values()) > self._wave_cache_bytes:
+                    cache.popitem(last=False)
+        return dataset
+
+    def _read_dataset(self, conn: Connection, survey: Any, n: int) -> Dataset:
+        instrument = self.instrument(survey.instrument_sha256)
+        presets = survey.presets
+        dialect = conn.dialect.name if conn.dialect.name in _PACK else "sqlite"
+        pack, tag_rows = _PACK[dialect]
+        if dialect == "sqlite":
+            # the answers of a large wave are read by index, page by page:
+            # memory-mapped pages and a larger cache save a system call per page,
+            # and the GROUP BY sorts in memory
+            for pragma in _SQLITE_READ_PRAGMAS:
+                conn.exec_driver_sql(pragma)
+        elif dialect == "postgresql":
+            # one large grouping: enough memory to hash it in one batch, no JIT
+            # compilation (its start-up cost is larger than its gain here)
+            conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
+            conn.exec_driver_sql("SET LOCAL jit = off")
+        params = {"survey": survey.id}
+        items = {i.id: i for i in instrument.items}
+        multis = {i.id for i in instrument.items if i.kind == "multi"}
+
+        coded = conn.execute(text(
+            f"{_NUMBERED} SELECT a.item_id, a.code, {pack} FROM r "
+            "JOIN answers a ON a.response_id = r.id WHERE a.code IS NOT NULL "
+            "GROUP BY a.item_id, a.code"), params).all()
+        written = conn.execute(text(
+            f"{_NUMBERED} SELECT r.k, a.item_id, a.text FROM r "
+            "JOIN answers a ON a.response_id = r.id WHERE a.text IS NOT NULL "
+            "ORDER BY r.k, a.item_id, a.position"), params).all()
+        days = conn.execute(text(
+            f"{_NUMBERED} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),
+            params).all()
+        tags = conn.execute(text(
+            f"{_NUMBERED} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "
+            "WHERE j.value IS NOT NULL GROUP BY j.key, CAST(j.value AS TEXT)"), params).all()
+
+        codes, item_labels, extra_labels = [], [], []
+        for item_id, code, packed in coded:
+            rows = _rows(packed)
+            item = items.get(item_id)
+            if item is None:  # not an item of this version: kept as a label
+                extra_labels.append((item_id, str(code), rows))
+                continue
+            codes.append((item_id, code, rows))
+            if item.group and item.kind != "multi":
+                item_labels.append((item.group, group_label(instrument, item, code, presets),
+                                    rows))
+        texts: dict[str, tuple[list[int], list[str]]] = {}
+        for k, item_id, value in written:
+            item = items.get(item_id)
+            if (item is not None and item.kind == "text") or (
+                    item is None and item_id.endswith("_other")
+                    and item_id[: -len("_other")] in multis):
+                rows_list, values = texts.setdefault(item_id, ([], []))
+                rows_list.append(k)
+                values.append(value)
+            elif item is None:
+                extra_labels.append((item_id, value, np.array([k], dtype=np.intp)))
+        week_labels = [(WEEK_COLUMN, iso_week(_day(day)), _rows(packed)) for day, packed in days]
+        tag_labels = [(str(key), str(value), _rows(packed)) for key, value, packed in tags]
+        return assemble(
+            instrument, n, codes,
+            [(key, np.asarray(rows, dtype=np.intp), values)
+             for key, (rows, values) in texts.items()],
+            # a group item's answer wins over the code's tag
+            [week_labels, tag_labels, extra_labels, item_labels],
+        )
