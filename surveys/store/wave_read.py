@@ -145,18 +145,22 @@ class WaveReadMixin(WavesMixin):
         multis = {i.id for i in instrument.items if i.kind == "multi"}
 
         coded = conn.execute(text(
-            f"{_NUMBERED} SELECT a.item_id, a.code, {pack} FROM r "
+            # SQL from this module's constants only; the wave id is a bound parameter
+            f"{_NUMBERED} SELECT a.item_id, a.code, {pack} FROM r "  # nosec B608
             "JOIN answers a ON a.response_id = r.id WHERE a.code IS NOT NULL "
             "GROUP BY a.item_id, a.code"), params).all()
         written = conn.execute(text(
-            f"{_NUMBERED} SELECT r.k, a.item_id, a.text FROM r "
+            # SQL from this module's constants only; the wave id is a bound parameter
+            f"{_NUMBERED} SELECT r.k, a.item_id, a.text FROM r "  # nosec B608
             "JOIN answers a ON a.response_id = r.id WHERE a.text IS NOT NULL "
             "ORDER BY r.k, a.item_id, a.position"), params).all()
         days = conn.execute(text(
-            f"{_NUMBERED} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),
+            # SQL from this module's constants only; the wave id is a bound parameter
+            f"{_NUMBERED} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),  # nosec B608
             params).all()
         tags = conn.execute(text(
-            f"{_NUMBERED} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "
+            # SQL from this module's constants only; the wave id is a bound parameter
+            f"{_NUMBERED} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "  # nosec B608
             "WHERE j.value IS NOT NULL GROUP BY j.key, CAST(j.value AS TEXT)"), params).all()
 
         codes, item_labels, extra_labels = [], [], []

@@ -34,6 +34,13 @@ SLUG = "cannabis-2018"
 NO_AGGREGATES = {
     "analyst.survey", "analyst.open_wave", "analyst.close_wave", "analyst.codes", "analyst.slips_again",
     "analyst.import_csv", "analyst.downloads", "api.survey", "api.downloads",
+    # wave administration: no figures
+    "analyst.delete_wave", "analyst.set_retention",
+    # raw rows for the analyst, paged (like the raw downloads: not aggregates)
+    "api.responses",
+    # a purged wave's frozen report: taken through score_report, and so through
+    # the disclosure step, when the wave was purged (surveys/lifecycle.py)
+    "analyst.results_snapshot",
 }
 #: Routes checked below.
 CHECKED = {"analyst.results", "analyst.compare", "analyst.progress", "analyst.download", "api.results",

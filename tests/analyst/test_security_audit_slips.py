@@ -14,8 +14,9 @@ from .conftest import Client, answer, csrf_token
 
 
 # ------------------------------------------------------------ signed batches
-def _print_view(c: Client, tags: str = "school = Rinmansskolan") -> tuple[str, dict[str, str]]:
-    r = c.post_form("/analyst/cannabis-2018/codes", {"count": "4", "tags": tags, "output": "html"})
+def _print_view(c: Client, school: str = "Rinmansskolan") -> tuple[str, dict[str, str]]:
+    # a tagged batch has at least min_n (5) codes
+    r = c.post_form("/analyst/cannabis-2018/codes", {"count": "5", "tag_school": school, "output": "html"})
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     form = re.search(r'<form method="post" action="/analyst/cannabis-2018/codes/slips".*?</form>', page, re.S).group(0)
@@ -34,7 +35,7 @@ def _post_slips(c: Client, fields: dict[str, str], **changes: str):
 def test_print_view_downloads_the_same_signed_batch(env, logged_in) -> None:
     c = logged_in("a")
     page, fields = _print_view(c)
-    assert fields["signature"] and len(fields["codes"].split()) == 4
+    assert fields["signature"] and len(fields["codes"].split()) == 5
     r = _post_slips(c, {**fields, "output": "csv"})
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     body = r.get_data(as_text=True)
