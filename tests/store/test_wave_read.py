@@ -128,8 +128,9 @@ def test_wave_dataset_equals_the_reference_reading(store, instrument_id: str) ->
 def test_codes_with_tags_and_group_item_answers(store) -> None:
     instrument, sha = _register(store, "cannabis-attityd")
     store.create_survey(slug="c", instrument_sha256=sha, label="2026",
-                        presets={"school": SCHOOLS}, is_open=True)
-    tagged = store.issue_codes("c", 4, {"class": "9D", "school": "Årbyskolan"})
+                        presets={"school": SCHOOLS, "class": ["9C", "9D"]}, is_open=True)
+    # a tagged batch has at least min_n (5) codes; four of them answer
+    tagged = store.issue_codes("c", 5, {"class": "9D", "school": "Årbyskolan"})[:4]
     for code in tagged:
         handle = store.begin("c", code=code)
         first = instrument.pages[0]
