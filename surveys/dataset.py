@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 #: Group column of the submission week ("2026-W48"); the day never leaves the store.
 WEEK_COLUMN = "submitted_week"
+#: Group column of where a response came from: "app" (answered in the app)
+#: or "import" (imported from a file by an analyst).
+SOURCE_COLUMN = "source"
+#: Group columns a wave's dataset carries that are not respondents' groups.
+RECORD_COLUMNS = (WEEK_COLUMN, SOURCE_COLUMN)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import and_, func, select
 
-from surveys.dataset import WEEK_COLUMN
+from surveys.dataset import RECORD_COLUMNS
 
 from surveys.models import AccessCode, Answer, Response
 from surveys.store.groups import code_label
@@ -152,7 +152,7 @@ def _submitted_combos(dataset: Any) -> list[tuple[tuple[tuple[str, str], ...], i
     """(sorted (group, label) pairs, count) per combination of group labels
     among the submitted responses of a cached wave dataset (no label: the
     group is left out of the pair list, as for a response without it)."""
-    columns = sorted(c for c in dataset.groups if c != WEEK_COLUMN)
+    columns = sorted(c for c in dataset.groups if c not in RECORD_COLUMNS)
     if not columns:
         return [((), int(dataset.n))] if dataset.n else []
     rows = np.stack([np.asarray(dataset.groups[c], dtype=str) for c in columns], axis=1)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, text
 
-from surveys.dataset import WEEK_COLUMN, Dataset, assemble, group_label, iso_week
+from surveys.dataset import SOURCE_COLUMN, WEEK_COLUMN, Dataset, assemble, group_label, iso_week
 from surveys.store.waves import WavesMixin
 
 #: Bytes of datasets a process keeps (least recently used dropped first).
@@ -41,7 +41,7 @@ WAVE_CACHE_BYTES = 1 << 30
 
 _NUMBERED = """
 WITH r AS (
-    SELECT id, submitted_on, group_values,
+    SELECT id, submitted_on, group_values, imported,
            CAST(row_number() OVER (ORDER BY id) - 1 AS INTEGER) AS k
     FROM responses WHERE survey_id = :survey AND status = 'submitted'
 )
@@ -97,7 +97,8 @@ class WaveReadMixin(WavesMixin):
 
         Rows are the respondents in the order of their random ids; group
         columns are the group items' labels (else the code's tags, e.g.
-        ``class``) and ``submitted_week`` ("2026-W48"). Raises
+        ``class``), ``submitted_week`` ("2026-W48") and ``source`` ("app",
+        or "import" for a response imported from a file). Raises
         :class:`~surveys.store.errors.UnknownSurvey`."""
         lock, cache = self._cache()
         with self.engine.connect() as conn:
@@ -158,6 +159,10 @@ class WaveReadMixin(WavesMixin):
             # SQL from this module's constants only; the wave id is a bound parameter
             f"{_NUMBERED} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),  # nosec B608
             params).all()
+        sources = conn.execute(text(
+            # SQL from this module's constants only; the wave id is a bound parameter
+            f"{_NUMBERED} SELECT r.imported, {pack} FROM r GROUP BY r.imported"),  # nosec B608
+            params).all()
         tags = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
             f"{_NUMBERED} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "  # nosec B608
@@ -187,10 +192,12 @@ class WaveReadMixin(WavesMixin):
                 extra_labels.append((item_id, value, np.array([k], dtype=np.intp)))
         week_labels = [(WEEK_COLUMN, iso_week(_day(day)), _rows(packed)) for day, packed in days]
         tag_labels = [(str(key), str(value), _rows(packed)) for key, value, packed in tags]
+        source_labels = [(SOURCE_COLUMN, "import" if imported else "app", _rows(packed))
+                         for imported, packed in sources]
         return assemble(
             instrument, n, codes,
             [(key, np.asarray(rows, dtype=np.intp), values)
              for key, (rows, values) in texts.items()],
             # a group item's answer wins over the code's tag
-            [week_labels, tag_labels, extra_labels, item_labels],
+            [week_labels, source_labels, tag_labels, extra_labels, item_labels],
         )

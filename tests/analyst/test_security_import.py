@@ -102,3 +102,23 @@ def test_imported_responses_are_marked_and_shown_apart(env, logged_in) -> None:
 
     assert [(e.action, e.survey_slug, e.detail) for e in audit.entries(env.store, limit=1)] == [
         ("import", "cannabis-2018", "3 responses")]
+
+
+def test_raw_downloads_mark_imported_responses(env, logged_in) -> None:
+    import csv
+
+    c = logged_in("a")
+    code = env.store.issue_codes("cannabis-2018", 1)[0]
+    answer(env.store, "cannabis-2018", {"school": 1, "grade": 1, "gender": 1, "use": 1, "att01": 5}, code=code)
+    assert _import(c, ("school,grade,gender,use,att01\n" + ROW * 2).encode()).status_code == 302
+    r = c.get("/analyst/cannabis-2018/downloads/raw-csv")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert sorted(row["source"] for row in rows) == ["app", "import", "import"]
+    # the same column in the spreadsheet and the API's raw rows
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(c.get("/analyst/cannabis-2018/downloads/raw-xlsx").data), read_only=True).worksheets[0]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    column = header.index("source")
+    assert sorted(row[column].value for row in sheet.iter_rows(min_row=2)) == ["app", "import", "import"]

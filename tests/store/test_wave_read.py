@@ -84,7 +84,7 @@ def assert_same(new: Dataset, ref: Dataset) -> None:
 def _reference(store: Any, slug: str) -> Dataset:
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
-    records = store.wave_records(slug)
+    records = store.wave_records(slug, with_source=True)
     for record in records:
         record[WEEK_COLUMN] = iso_week(record.pop("submitted_on"))
     return reference_from_records(instrument, records, presets=survey.presets)
