@@ -31,14 +31,20 @@ def analyst_account(live_server, instruments):
 def _and_wait_for_the_next_page(driver, act) -> None:
     """Run ``act`` and wait until the browser has replaced the page (the
     answer to a form is a new page even at the same address, so waiting for
-    the address alone could look at the old one)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
+    the address alone could look at the old one).
+
+    The old page is marked by a property on its window, which a new document
+    does not have. (Waiting for an element of the old page to go stale can
+    fail instead: Chromium may answer "node does not belong to the document"
+    while the new page replaces it.)"""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__surveyEngineOldPage = true;")
     act()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old), message="the form was never answered")
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script(
+            "return window.__surveyEngineOldPage === undefined && document.readyState === 'complete';"),
+        message="the form was never answered")
 
 
 def submit_form_of(element) -> None:
