@@ -141,11 +141,6 @@ def forget_device() -> None:
     session.update(kept)
 
 
-def has_something_to_forget() -> bool:
-    """Whether this browser holds a response or resume token for ``g.slug``."""
-    return active_response() is not None or read_resume_token() is not None
-
-
 # -- the open-link resume cookie ---------------------------------------
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="survey-engine/resume")
