@@ -69,10 +69,9 @@ from benchmarks.load.clients import Failure, Tally, complete_survey, run_client_
 from benchmarks.load.databases import database_cpu_seconds, drop_database, make_database  # noqa: E402
 from benchmarks.load.servers import Gunicorn  # noqa: E402
 from benchmarks.load.stats import median, percentile  # noqa: E402
+from benchmarks.load.wave import seed_wave  # noqa: E402
 
 SECRET = "bench-submit-secret-key-0123456789abcdef"
-INSTRUMENT = "cannabis-attityd"
-SCHOOLS = ["Skolan A", "Skolan B", "Skolan C"]
 
 
 # ============================================================ the bare handler
@@ -205,31 +204,20 @@ def profile(respondents: int, backend: str, top: int = 35) -> None:
 
 
 def seed(database_url: str, respondents: int) -> tuple[str, list[str]]:
-    """Migrate, register the instrument, create an open wave, issue codes."""
+    """Migrate, open the benchmark wave with its codes, add the bare table."""
     from sqlalchemy import text
 
     from surveys import db
-    from surveys.loader import load_all
-    from surveys.store import Store
 
     db.upgrade(database_url, "head")
-    engine = db.make_engine(database_url)
-    store = Store(engine, SECRET.encode("utf-8"))
-    instrument = load_all()[INSTRUMENT]
-    store.register_instrument(instrument, Path(instrument.path).read_text(encoding="utf-8"))
     slug = "bench-cannabis"
-    store.create_survey(slug=slug, instrument_sha256=instrument.sha256, label="Benchmark",
-                        mode="codes", presets={"school": SCHOOLS})
-    store.set_open(slug, True)
-    codes: list[str] = []
-    per_school = -(-respondents // len(SCHOOLS))
-    for school in SCHOOLS:
-        codes += store.issue_codes(slug, per_school, tags={"school": school, "class": "9A"})
+    codes = seed_wave(database_url, SECRET, respondents, slug)
+    engine = db.make_engine(database_url)
     backend = engine.dialect.name
     with engine.begin() as conn:
         conn.execute(text(BARE_TABLE["postgresql" if backend == "postgresql" else "sqlite"]))
     engine.dispose()
-    return slug, codes[:respondents]
+    return slug, codes
 
 
 def count_stored(database_url: str, slug: str) -> dict[str, int]:

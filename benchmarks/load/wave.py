@@ -6,6 +6,8 @@ from pathlib import Path
 
 SCHOOLS = ["Skolan A", "Skolan B", "Skolan C"]
 INSTRUMENT = "cannabis-attityd"
+#: Every batch's class (a tag group of the instrument; the wave lists it).
+CLASS = "9A"
 
 
 def seed_wave(database_url: str, secret: str, respondents: int, slug: str = "bench-cannabis") -> list[str]:
@@ -21,12 +23,13 @@ def seed_wave(database_url: str, secret: str, respondents: int, slug: str = "ben
         instrument = load_all()[INSTRUMENT]
         store.register_instrument(instrument, Path(instrument.path).read_text(encoding="utf-8"))
         store.create_survey(slug=slug, instrument_sha256=instrument.sha256, label="Benchmark",
-                            mode="codes", presets={"school": SCHOOLS})
+                            mode="codes", presets={"school": SCHOOLS, "class": [CLASS]})
         store.set_open(slug, True)
         codes: list[str] = []
-        per_school = -(-respondents // len(SCHOOLS))
+        # a tagged batch has at least the instrument's minimum group size of codes
+        per_school = max(-(-respondents // len(SCHOOLS)), instrument.suppression_min_n)
         for school in SCHOOLS:
-            codes += store.issue_codes(slug, per_school, tags={"school": school, "class": "9A"})
+            codes += store.issue_codes(slug, per_school, tags={"school": school, "class": CLASS})
         return codes[:respondents]
     finally:
         engine.dispose()
