@@ -345,11 +345,17 @@ def _code_parser(item: "Item", instrument: "Instrument") -> Callable[[str], floa
             v = _numeric_cell(cell, item)
             if np.isnan(v):
                 return v
-            if v != int(v):
+            if not item.decimals and v != int(v):
                 raise Refusal("not_whole", "%(value)s is not a whole number", value=cell.strip())
+            if item.decimals:
+                try:
+                    item.code_of(v)
+                except ValueError:
+                    raise Refusal("too_many_decimals", "%(value)s has more than %(decimals)d decimal places",
+                                  value=cell.strip(), decimals=item.decimals) from None
             if (lo is not None and v < lo) or (hi is not None and v > hi):
-                raise Refusal("out_of_range", "%(value)d is outside the range of '%(item)s' (%(min)s-%(max)s)",
-                              value=int(v), item=item.id, min=lo, max=hi)
+                raise Refusal("out_of_range", "%(value)s is outside the range of '%(item)s' (%(min)s-%(max)s)",
+                              value=_fmt(v), item=item.id, min=lo, max=hi)
             return v
         return parse
 

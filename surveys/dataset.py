@@ -105,8 +105,9 @@ def assemble(instrument: "Instrument", n: int, codes: Iterable[CodeCells],
              label_layers: Sequence[Iterable[LabelCells]] = ()) -> Dataset:
     """The Dataset of ``n`` respondents from answers grouped by value.
 
-    ``codes`` fill the matrix (``multi``: every option column of a row that
-    answered the item is 0, the chosen ones 1); ``texts`` fill ``texts``;
+    ``codes`` are stored codes and fill the matrix (``multi``: every option
+    column of a row that answered the item is 0, the chosen ones 1; a
+    decimal ``number`` item's code becomes its value, code / 10**decimals); ``texts`` fill ``texts``;
     ``label_layers`` fill the group columns, a later layer overwriting an
     earlier one where both give a row a label. Keys that are not matrix
     columns or text items are ignored here (the readers turn them into labels).
@@ -124,7 +125,9 @@ def assemble(instrument: "Instrument", n: int, codes: Iterable[CodeCells],
         if item.kind == "multi":
             by_multi[key].append((code, rows))
         elif key in col_index and code is not None:
-            matrix[rows, col_index[key]] = float(code)
+            # The one place a stored code becomes the answer (a decimal item's
+            # code is its value * 10**decimals).
+            matrix[rows, col_index[key]] = float(item.value_of(code)) if item.decimals else float(code)
     for key, cells in by_multi.items():
         scale = instrument.response_scale(items[key])
         cols = [col_index[f"{key}_{o.code}"] for o in (scale.options if scale else ())]
@@ -161,7 +164,8 @@ def from_records(instrument: "Instrument", records: Iterable[Mapping[str, Any]],
                  presets: Mapping[str, Sequence[str]] | None = None) -> Dataset:
     """A Dataset from a list of records (synthetic waves, tests).
 
-    Each record maps item id -> code (int), text (str) or chosen codes
+    Each record maps item id -> stored code (int; a decimal item's value
+    times 10**decimals), text (str) or chosen codes
     (list[int], ``multi``), plus ``"groups"`` (group name -> label, e.g. a
     code's ``class`` tag) and other keys, which become group label columns
     (a ``submitted_on`` date becomes ``submitted_week``). Group items given

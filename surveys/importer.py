@@ -145,7 +145,8 @@ def dataset_records(instrument: "Instrument", dataset: Dataset) -> list[dict[str
                 if other and other[r]:
                     rec[f"{item.id}_other"] = other[r]
             elif item.id in col and not np.isnan(dataset.matrix[r, col[item.id]]):
-                rec[item.id] = int(dataset.matrix[r, col[item.id]])
+                value = dataset.matrix[r, col[item.id]]
+                rec[item.id] = item.code_of(float(value)) if item.decimals else int(value)
         for group, labels in dataset.groups.items():
             if group not in declared:
                 continue  # a case number or a name is never stored with the answers

@@ -11,7 +11,8 @@ Vocabulary
   ``single`` (one option from a response scale, stored as its numeric code),
   ``multi`` (any number of options; in datasets it becomes one 0/1 column per
   option, named ``<item id>_<code>``), ``text`` (free text, never scored) and
-  ``number`` (an integer between ``min`` and ``max``).
+  ``number`` (a number between ``min`` and ``max``: whole, or with up to
+  ``decimals`` (1-3) decimal places; see :meth:`Item.code_of`).
 * A *response scale* is declared once and referenced by items: ordered options
   with integer codes and labels. ``numeric`` scales may be averaged.
 * A *group variable* is a ``single`` item with ``group: <name>`` (school,
@@ -33,7 +34,8 @@ Vocabulary
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, Mapping
 
 DEFAULT_LANGUAGE = "sv"
 ItemKind = Literal["single", "multi", "text", "number"]
@@ -104,8 +106,9 @@ class Condition:
 
     ``all_of`` / ``any_of`` combine sub-conditions; a leaf has ``item`` and
     either ``in_codes`` or ``not_in_codes``. An unanswered item satisfies no
-    ``in_codes`` leaf and every ``not_in_codes`` leaf is false for it too
-    (nothing is shown on the strength of a missing answer).
+    ``in_codes`` leaf and every ``not_in_codes`` leaf: "not in [x]" means
+    "not answered x", as XLSForm's ``not(selected(${q}, 'x'))`` and
+    ``${q} != 'x'`` are true in ODK while q is empty.
     """
 
     item: str | None = None
@@ -140,7 +143,7 @@ class Condition:
             return any(c.evaluate(answers) for c in self.any_of)
         value = answers.get(self.item) if self.item else None
         if value is None or value == []:
-            return False
+            return not self.in_codes and bool(self.not_in_codes)
         chosen = set(value) if isinstance(value, (list, tuple, set)) else {value}
         if self.in_codes:
             return bool(chosen & set(self.in_codes))
@@ -161,9 +164,12 @@ class Item:
     group: str | None = None
     #: ``preset``: the options are the wave's list for this group (schools...).
     options_from: Literal["scale", "preset"] = "scale"
-    #: ``number`` items: inclusive bounds.
-    min: int | None = None
-    max: int | None = None
+    #: ``number`` items: inclusive bounds (decimal when ``decimals`` > 0).
+    min: int | float | None = None
+    max: int | float | None = None
+    #: ``number`` items: decimal places allowed (0: whole numbers). A decimal
+    #: answer is stored as a fixed-point whole number, value * 10**decimals.
+    decimals: int = 0
     #: ``text`` items: maximum length and whether a multi-line box is shown.
     max_length: int = 2000
     multiline: bool = False
@@ -175,6 +181,53 @@ class Item:
     #: 1-based line in the YAML file where the item is declared.
     line: int = 0
 
+    @property
+    def factor(self) -> int:
+        """10**decimals: a stored code is the answer times this."""
+        return 10 ** self.decimals
+
+    def code_of(self, value: Any) -> int:
+        """The stored code of a ``number`` answer ``value`` (exact: a decimal
+        answer 1.25 with 2 decimals is 125). Raises ValueError when ``value``
+        is not a number or has more than ``decimals`` decimal places."""
+        if isinstance(value, bool):
+            raise ValueError(f"not a number: {value!r}")
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not number.is_finite():
+            raise ValueError(f"not a number: {value!r}")
+        scaled = number * self.factor
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"more than {self.decimals} decimal places: {value!r}")
+        return int(scaled)
+
+    def value_of(self, code: int | float) -> int | float:
+        """The answer a stored code stands for (the code itself for whole numbers)."""
+        return code if not self.decimals else code / self.factor
+
+    @property
+    def code_bounds(self) -> tuple[int | None, int | None]:
+        """``min`` and ``max`` as stored codes."""
+        return tuple(None if b is None else self.code_of(b) for b in (self.min, self.max))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A text shown on its page only when ``show_if`` holds (an XLSForm
+    ``note`` row with its own ``relevant``): below the question ``after``
+    (an item of the same page), or at the top of the page when None."""
+
+    id: str
+    text: Text
+    show_if: Condition | None = None
+    after: str | None = None
+
+    def shown(self, answers: Mapping[str, object]) -> bool:
+        """True when the note is shown for ``answers``."""
+        return self.show_if is None or self.show_if.evaluate(answers)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -183,6 +236,8 @@ class Page:
     items: tuple[Item, ...]
     intro: Text | None = None
     show_if: Condition | None = None
+    #: Notes with their own condition, shown below the intro in this order.
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,12 +381,15 @@ class Instrument:
 
     def answer_options(self, item_id: str) -> tuple[tuple[int, Mapping[str, str]], ...]:
         """What a respondent can answer to ``item_id``: (code, label texts) of
-        its options; a number item's bounds as ((min, {}), (max, {})); empty
+        its options; a number item's bounds as ((min, {}), (max, {})) (then
+        (decimals, {"decimals": "d"}) for a decimal item); empty
         for text items and wave-preset lists. Two versions whose item has the
         same wording (``item.text``) and answer options ask the same question."""
         item = self.item(item_id)
         if item.kind == "number":
-            return ((item.min or 0, {}), (item.max or 0, {}))
+            bounds = ((item.min or 0, {}), (item.max or 0, {}))
+            # decimal places change what can be answered (whole numbers: as before)
+            return bounds + (((item.decimals, {"decimals": str(item.decimals)}),) if item.decimals else ())
         scale = self.response_scale(item)
         if scale is None:
             return ()

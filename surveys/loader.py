@@ -25,7 +25,7 @@ import yaml
 
 from surveys import validation
 from surveys.instrument import (
-    Baseline, Condition, Index, IndexLevel, IndexVariable, Instrument, Item, Option, Page,
+    Baseline, Condition, Index, IndexLevel, IndexVariable, Instrument, Item, Note, Option, Page,
     ResponseScale, Scale, Share, TagGroup, Target, Text,
 )
 from surveys.validation import Path as FieldPath, format_path
@@ -258,13 +258,17 @@ def _build(data: dict[str, Any], lines: dict[FieldPath, int], file: str, sha: st
                 help=_text(it.get("help")), required=bool(it.get("required", False)),
                 show_if=_condition(it.get("show_if")), group=it.get("group"),
                 options_from=it.get("options_from", "scale"), min=it.get("min"), max=it.get("max"),
+                decimals=it.get("decimals", 0),
                 max_length=it.get("max_length", 2000), multiline=bool(it.get("multiline", False)),
                 reconstructed=bool(it.get("reconstructed", False)),
                 constraint_message=_text(it.get("constraint_message")),
                 line=lines.get(("pages", p, "items", i), 0),
             ))
         pages.append(Page(id=page["id"], title=_text(page["title"]), items=tuple(items),
-                          intro=_text(page.get("intro")), show_if=_condition(page.get("show_if"))))
+                          intro=_text(page.get("intro")), show_if=_condition(page.get("show_if")),
+                          notes=tuple(Note(id=n["id"], text=_text(n["text"]), show_if=_condition(n.get("show_if")),
+                                           after=n.get("after"))
+                                      for n in page.get("notes", ()))))
     scales = {}
     for sid, sc in data.get("scales", {}).items():
         method = sc.get("method", "mean")

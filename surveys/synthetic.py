@@ -294,7 +294,8 @@ def _generic(rng: np.random.Generator, instrument: "Instrument",
                 codes = scale.valid_codes or scale.codes
                 rec[item.id] = int(codes[int(rng.integers(len(codes)))])
             elif item.kind == "number" and item.min is not None and item.max is not None:
-                rec[item.id] = int(rng.integers(item.min, item.max + 1))
+                lo, hi = item.code_bounds  # a decimal item's record holds its stored code
+                rec[item.id] = int(rng.integers(lo, hi + 1))
 
 
 # --- trygghet ------------------------------------------------------------------------

@@ -144,6 +144,20 @@ class _Checker:
         for p, page in enumerate(self.data["pages"]):
             if "show_if" in page:
                 self.check_condition(page["show_if"], ("pages", p, "show_if"), before_page=p)
+            on_page = {item["id"] for item in page["items"]}
+            for k, note in enumerate(page.get("notes", [])):
+                npath: Path = ("pages", p, "notes", k)
+                if note["id"] in self.items:
+                    self.add(npath + ("id",), f"note id '{note['id']}' is also an item's id")
+                after = note.get("after")
+                if after is not None and after not in on_page:
+                    self.add(npath + ("after",), f"'{after}' is not an item of this page")
+                elif after is not None:
+                    # below item `after`: its condition may read that item and any earlier one
+                    self.check_condition(note["show_if"], npath + ("show_if",),
+                                         before_position=self.items[after].position)
+                else:
+                    self.check_condition(note["show_if"], npath + ("show_if",), before_page=p)
             for i, item in enumerate(page["items"]):
                 path: Path = ("pages", p, "items", i)
                 self.check_item(item, path)
@@ -187,8 +201,13 @@ class _Checker:
                 self.add(path, "a number item needs min and max")
             elif item["min"] > item["max"]:
                 self.add(path + ("max",), f"max {item['max']} is below min {item['min']}")
-        else:
+            places = item.get("decimals", 0)
             for key in ("min", "max"):
+                if key in item and not _has_places(item[key], places):
+                    self.add(path + (key,), f"{item[key]} has more decimal places than decimals: {places}"
+                             if places else f"{item[key]} is not a whole number; add decimals: 1, 2 or 3")
+        else:
+            for key in ("min", "max", "decimals"):
                 if key in item:
                     self.add(path + (key,), f"only a number item takes {key}")
         if kind != "number" and "constraint_message" in item:
@@ -238,6 +257,9 @@ class _Checker:
         kind = ref.item["kind"]
         if kind == "text":
             self.add(path + ("item",), f"item '{iid}' is a text item; a condition needs a choice or number item")
+        elif kind == "number" and ref.item.get("decimals"):
+            self.add(path + ("item",), f"item '{iid}' is a decimal number item; a condition needs a choice "
+                                       "or whole-number item")
         elif kind == "number":
             lo, hi = ref.item.get("min"), ref.item.get("max")
             for k, code in enumerate(cond[key]):
@@ -423,6 +445,14 @@ class _Checker:
             self.add(path + (len(levels) - 1, "max"), f"the last level must reach {INDEX_MAX}, not {levels[-1]['max']}")
 
 
+def _has_places(value: float, places: int) -> bool:
+    """True when ``value`` has at most ``places`` decimal places."""
+    from decimal import Decimal
+
+    scaled = Decimal(str(value)) * 10 ** places
+    return scaled == scaled.to_integral_value()
+
+
 def _texts(data: dict[str, Any]) -> Iterator[tuple[Path, dict[str, str]]]:
     """Every multilingual text of the document with its path."""
     for key in ("title", "description"):
@@ -435,6 +465,8 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[Path, dict[str, str]]]:
         for key in ("title", "intro"):
             if key in page:
                 yield ("pages", p, key), page[key]
+        for k, note in enumerate(page.get("notes", [])):
+            yield ("pages", p, "notes", k, "text"), note["text"]
         for i, item in enumerate(page["items"]):
             for key in ("text", "help", "constraint_message"):
                 if key in item:

@@ -52,6 +52,8 @@ def _option_detail(old: Instrument, new: Instrument, item_id: str) -> str:
     if a.kind != b.kind:
         return f"kind {a.kind} -> {b.kind}"
     if a.kind == "number":
+        if a.decimals != b.decimals:
+            return f"decimals {a.decimals} -> {b.decimals}"
         return "" if (a.min, a.max) == (b.min, b.max) else f"range {a.min}-{a.max} -> {b.min}-{b.max}"
     before, after = dict(old.answer_options(item_id)), dict(new.answer_options(item_id))
     parts = []

@@ -3,7 +3,8 @@
 One field per askable item, named by the item id: ``single`` -> RadioField,
 ``multi`` -> MultiCheckboxField (plus a ``<item>_other`` text field when an
 option opens one), ``text`` -> StringField / TextAreaField with a maximum
-length, ``number`` -> IntegerField with its bounds.
+length, ``number`` -> IntegerField with its bounds, or
+:class:`DecimalAnswerField` for a decimal item (its data is the stored code).
 
 :func:`check_tampering` rejects what no honest browser sends (an unknown
 field, a code outside the scale, a repeated single value); the views turn that
@@ -12,7 +13,9 @@ validation error shown beside the field.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from flask_babel import lazy_gettext as _l
@@ -38,6 +41,55 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form: Any) -> None:
         # Unknown codes are caught by check_tampering before validation.
         return None
+
+
+#: A typed decimal number: digits with one decimal comma or point.
+_DECIMAL_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+#: The decimal mark shown per language (both are accepted in every language).
+_DECIMAL_MARK = {"sv": ","}
+
+
+def decimal_text(item: Item, value: Any, lang: str | None = None, *, code: bool = True) -> str:
+    """A decimal item's answer as the respondent reads it (``1,5`` in
+    Swedish, ``1.5`` otherwise); ``value`` is the stored code unless ``code``
+    is False (then the value itself, e.g. a bound)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(int(value)).scaleb(-item.decimals) if code else Decimal(str(value))
+    text = f"{number:.{item.decimals}f}"
+    return text.replace(".", _DECIMAL_MARK.get(lang or "", "."))
+
+
+class DecimalAnswerField(Field):
+    """A ``number`` item with decimals, typed as text: ``1,5`` and ``1.5``
+    both read; ``data`` is the stored code (value * 10**decimals). Wrong
+    input, too many decimals and a value out of bounds are field errors."""
+
+    def __init__(self, label: str, item: Item, lang: str, range_message: Any, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.item, self.lang, self.range_message = item, lang, range_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]).strip().replace("\u2212", "-").replace(" ", "") if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        self.data = None
+        if not _DECIMAL_RE.fullmatch(text):
+            raise ValueError(_l("Write a number, with a decimal comma or point (e.g. 1,5)."))
+        try:
+            code = self.item.code_of(text)
+        except ValueError:
+            raise ValueError(_l("Write at most %(decimals)d decimals.", decimals=self.item.decimals)) from None
+        lo, hi = self.item.code_bounds
+        if (lo is not None and code < lo) or (hi is not None and code > hi):
+            raise ValueError(self.range_message)
+        self.data = code
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return decimal_text(self.item, self.data, self.lang)
 
 
 class RequiredChoice:
@@ -108,6 +160,7 @@ def _form_key(questions: Sequence[Question], lang: str) -> tuple:
             q.item.text.get(lang),
             q.item.min,
             q.item.max,
+            q.item.decimals,
             q.item.max_length,
             q.item.multiline,
             q.item.constraint_message.get(lang) if q.item.constraint_message else None,
@@ -234,6 +287,14 @@ def _form_class(questions: Sequence[Question], lang: str) -> type:
                 message = (item.constraint_message.get(lang) if item.constraint_message
                            else _number_message(lo, hi))
                 validators.append(NumberRange(min=lo, max=hi, message=message))
+            if item.decimals:
+                message = (item.constraint_message.get(lang) if item.constraint_message
+                           else _l("Write a number from %(min)s to %(max)s.",
+                                   min=decimal_text(item, lo, lang, code=False),
+                                   max=decimal_text(item, hi, lang, code=False)))
+                required = [InputRequired(_l("Write a number."))] if item.required else [Optional()]
+                attrs[item.id] = DecimalAnswerField(label, item, lang, message, validators=required)
+                continue
             attrs[item.id] = IntegerField(label, validators=validators)
         else:  # text
             length = Length(max=item.max_length, message=_l("Write at most %(max)d characters."))

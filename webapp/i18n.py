@@ -167,6 +167,10 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
 
+    from webapp.forms import decimal_text
+
+    app.jinja_env.globals["decimal_text"] = decimal_text
+
     @app.context_processor
     def _language_context() -> dict[str, Any]:
         lang = current_language()

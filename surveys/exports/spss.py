@@ -70,6 +70,10 @@ def write_sav_file(table: RawTable, path: str, file_label: str = "") -> None:
                     for n, v in zip(names, table.variables) if v.value_labels}
     measures = {n: ("nominal" if v.kind == "string" or v.value_labels else "scale")
                 for n, v in zip(names, table.variables)}
+    # Decimal items: SPSS shows Fw.d (w the widest value, d the decimal places).
+    formats = {n: f"F{v.width}.{v.decimals}" for n, v in zip(names, table.variables) if v.decimals}
+    widths = {n: v.width for n, v in zip(names, table.variables) if v.decimals}
     pyreadstat.write_sav(frame, path, file_label=_truncate(file_label, 64),
                          column_labels=labels, variable_value_labels=value_labels,
-                         variable_measure=measures)
+                         variable_measure=measures, variable_format=formats or None,
+                         variable_display_width=widths or None)

@@ -56,6 +56,10 @@ class Variable:
     kind: Literal["numeric", "string"]
     value_labels: Mapping[int, str] = field(default_factory=dict)
     item_id: str | None = None
+    #: Decimal places and total width (sign and decimal mark included) of a
+    #: decimal number item's values, e.g. 1 and 5 for -12.5; 0 otherwise.
+    decimals: int = 0
+    width: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,14 @@ def _week(value: object) -> Value:
     return _clean_text(text)
 
 
+def _width(item: Item) -> int:
+    """Characters the widest value of a decimal item takes (sign, digits,
+    decimal mark, decimals)."""
+    digits = max(len(str(int(abs(b)))) for b in (item.min or 0, item.max or 0))
+    sign = 1 if (item.min or 0) < 0 else 0
+    return sign + digits + 1 + item.decimals
+
+
 def _preset_given_as_labels(item: Item, dataset: Dataset) -> bool:
     """A preset group read from a CSV of school names has no codes, only labels."""
     key = item.group or item.id
@@ -197,9 +209,11 @@ def build_table(instrument: Instrument, dataset: Dataset,
         names.add(candidate)
         return candidate
 
-    def numeric(name: str, label: str, labels: Mapping[int, str], item_id: str | None) -> None:
+    def numeric(name: str, label: str, labels: Mapping[int, str], item_id: str | None,
+                item: Item | None = None) -> None:
         used_columns.add(name)
-        variables.append(Variable(unique(name), label, "numeric", dict(labels), item_id))
+        places, width = (item.decimals, _width(item)) if item is not None and item.decimals else (0, 0)
+        variables.append(Variable(unique(name), label, "numeric", dict(labels), item_id, places, width))
         columns.append(dataset.matrix[:, col_index[name]])
 
     def string(name: str, label: str, values: Sequence[object], item_id: str | None,
@@ -223,7 +237,7 @@ def build_table(instrument: Instrument, dataset: Dataset,
                 string(item.id, text, dataset.texts[item.id], item.id)
         elif item.id in col_index and not _preset_given_as_labels(item, dataset):
             labels = option_labels(instrument, item, presets, lang) if item.kind == "single" else {}
-            numeric(item.id, text, labels, item.id)
+            numeric(item.id, text, labels, item.id, item)
             used_groups.add(item.group or item.id)
         elif item.group and (item.group in dataset.groups or item.id in dataset.groups):
             key = item.id if item.id in dataset.groups else item.group

@@ -78,10 +78,12 @@ def answer_rows(
             raise InvalidAnswer(f"item '{field_id}': text longer than {item.max_length} characters")
         return [dict(base, text=text)] if text else []
     if item.kind == "number":
+        # A decimal item's answer arrives as its code (value * 10**decimals).
         if not _is_int(value):
             raise InvalidAnswer(f"item '{field_id}': expected a whole number, got {value!r}")
-        if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
-            raise InvalidAnswer(f"item '{field_id}': {value} is outside {item.min}-{item.max}")
+        lo, hi = item.code_bounds
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise InvalidAnswer(f"item '{field_id}': {item.value_of(value)} is outside {item.min}-{item.max}")
         return [dict(base, code=value)]
     codes = _valid_codes(item, presets, instrument)
     if item.kind == "single":

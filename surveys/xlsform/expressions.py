@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Callable, Mapping, Union
 
 SUPPORTED = ("write conditions like ${q} = 'x', selected(${q}, 'x'), ${n} >= 10, "
@@ -231,8 +232,10 @@ class QuestionInfo:
 
     kind: str                      # single | multi | number | text
     codes: Mapping[str, int]       # choice name -> code (choice questions)
-    min: int | None = None
-    max: int | None = None
+    min: int | float | None = None
+    max: int | float | None = None
+    #: Decimal places of a decimal question (0: whole numbers).
+    decimals: int = 0
 
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -270,6 +273,9 @@ def _question(name: str, questions: Mapping[str, QuestionInfo]) -> QuestionInfo:
         raise ExpressionError(f"${{{name}}} is not a question before this row "
                               "(a condition can only use earlier questions)", "expr_not_earlier", name=name)
     info = questions[name]
+    if info.decimals:
+        raise ExpressionError(f"${{{name}}} is a decimal question; conditions can only use choice and "
+                              "integer questions", "expr_decimal", name=name)
     if info.kind == "text":
         raise ExpressionError(f"${{{name}}} is a text question; conditions can only use choice and "
                               "integer questions")
@@ -374,6 +380,52 @@ def number_bounds(node: Node) -> tuple[int | None, int | None]:
         else:
             raise ExpressionError("an integer constraint must look like . >= 10 and . <= 20", "constraint_integer")
     return lo, hi
+
+
+def _decimal_parts(node: Node) -> tuple[Compare, ...]:
+    parts = node.operands if isinstance(node, BoolOp) and node.op == "and" else (node,)
+    for part in parts:
+        if not (isinstance(part, Compare) and part.subject == "." and isinstance(part.value, (int, float))
+                and part.op in (">=", ">", "<=", "<")):
+            raise ExpressionError("a decimal constraint must look like . >= 0.5 and . <= 2.5", "constraint_decimal")
+    return parts  # type: ignore[return-value]
+
+
+def bound_places(node: Node) -> int:
+    """The most decimal places a bound of ``. >= a and . <= b`` has (0 for
+    other expressions, which :func:`decimal_bounds` refuses)."""
+    try:
+        parts = _decimal_parts(node)
+    except ExpressionError:
+        return 0
+    return max(-Decimal(str(p.value)).normalize().as_tuple().exponent for p in parts) if parts else 0
+
+
+def decimal_bounds(node: Node, decimals: int) -> tuple[float | int | None, float | int | None]:
+    """``. >= a and . <= b`` as (min, max) with ``decimals`` places; a strict
+    bound moves one step of 10**-decimals inwards."""
+    step = Decimal(1).scaleb(-decimals)
+    lo = hi = None
+    for part in _decimal_parts(node):
+        value = Decimal(str(part.value))
+        if part.op in (">=", ">"):
+            bound = value.quantize(step, rounding=ROUND_CEILING)
+            if part.op == ">" and bound == value:
+                bound += step
+            lo = bound if lo is None else max(lo, bound)
+        else:
+            bound = value.quantize(step, rounding=ROUND_FLOOR)
+            if part.op == "<" and bound == value:
+                bound -= step
+            hi = bound if hi is None else min(hi, bound)
+    return _plain(lo), _plain(hi)
+
+
+def _plain(value: Decimal | None) -> float | int | None:
+    """A bound as YAML writes it: int when whole, else float."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def text_max_length(node: Node) -> int:

@@ -11,13 +11,16 @@ from surveys.xlsform.choices import ChoiceList, _bool, _unknown_columns
 from surveys.xlsform.context import NAME_RE, Context
 from surveys.xlsform.sheets import Row, Sheet
 
-SUPPORTED_TYPES = ("text, integer, select_one LIST, select_multiple LIST (each may end in or_other), "
+SUPPORTED_TYPES = ("text, integer, decimal, select_one LIST, select_multiple LIST (each may end in or_other), "
                    "note, begin group, end group")
 SURVEY_COLUMNS = {"type", "name", "required", "relevant", "constraint", "appearance", "group",
-                  "options_from", "reconstructed", "page_id", "max_length"}
+                  "options_from", "reconstructed", "page_id", "max_length", "decimals"}
 GROUPS = ("school", "grade", "gender", "area", "age_band")
 #: Bounds of an integer question whose constraint gives none.
 DEFAULT_MIN, DEFAULT_MAX = 0, 999_999
+#: Decimal places of a decimal question when neither a ``decimals`` column
+#: nor its constraint's bounds say (stored exactly as value * 10**decimals).
+DEFAULT_DECIMALS, MAX_DECIMALS = 2, 3
 OTHER_CODE = 99
 OTHER_LABEL = {"sv": "Annat", "en": "Other", "ar": "أخرى"}
 OTHER_TEXT = {"sv": "Ange annat", "en": "Please specify", "ar": "يرجى التحديد"}
@@ -31,6 +34,8 @@ class _Page:
     row: int
     implicit: bool = False
     notes: list[Row] = field(default_factory=list)
+    #: Notes with their own ``relevant``: {id, text, show_if} documents.
+    shown_if: list[dict[str, Any]] = field(default_factory=list)
 
 
 class SurveyReader:
@@ -46,6 +51,7 @@ class SurveyReader:
         self.questions: dict[str, ex.QuestionInfo] = {}
         self.names: dict[str, int] = {}
         self.pending_notes: list[Row] = []
+        self.pending_shown_if: list[dict[str, Any]] = []
         self.description: dict[str, str] | None = None
 
     def err(self, row: Row, column: str, message: str, key: str = "", **params: Any) -> None:
@@ -59,10 +65,12 @@ class SurveyReader:
             self.ctx.error(self.sheet.name, self.page.row, self.sheet.header("type"),
                            "this group is never ended: add a row 'end group'", "group_unended")
         self.close_page()
-        if self.pending_notes:
-            row = self.pending_notes[0]
+        if self.pending_notes or self.pending_shown_if:
+            number = min([r.number for r in self.pending_notes]
+                         + [self.names[n["id"]] for n in self.pending_shown_if])
+            row = Row(self.sheet.name, number, {})
             self.err(row, "type", "a note after the last question has no page to introduce; "
-                                  "move it into a group before a question")
+                                  "move it into a group before a question", "note_last")
         return [p.doc for p in self.pages]
 
     # pages
@@ -91,8 +99,8 @@ class SurveyReader:
                     doc["show_if"] = cond
                     self.ctx.at(("pages", p, "show_if"), self.sheet.name, row.number,
                                 self.sheet.header("relevant"))
-        self.page = _Page(doc, row.number, implicit, list(self.pending_notes))
-        self.pending_notes = []
+        self.page = _Page(doc, row.number, implicit, list(self.pending_notes), list(self.pending_shown_if))
+        self.pending_notes, self.pending_shown_if = [], []
         self.pages.append(self.page)
 
     def close_page(self) -> None:
@@ -109,6 +117,10 @@ class SurveyReader:
             if intro:
                 page.doc["intro"] = {lang: "\n\n".join(parts) for lang, parts in intro.items()}
                 self.ctx.at(("pages", p, "intro"), self.sheet.name, page.notes[0].number, "label")
+        if page.shown_if and page.doc["items"]:
+            items = page.doc.pop("items")
+            page.doc["notes"] = page.shown_if
+            page.doc["items"] = items
         if not page.doc["items"]:
             if not page.implicit and p == 0 and "intro" in page.doc and self.description is None:
                 # A group of notes before the first question: the welcome text.
@@ -119,6 +131,7 @@ class SurveyReader:
             if page.implicit:
                 self.pages.pop()
                 self.pending_notes = page.notes + self.pending_notes
+                self.pending_shown_if = page.shown_if + self.pending_shown_if
                 return
             self.ctx.error(self.sheet.name, page.row, self.sheet.header("type"),
                            f"group '{page.doc['id']}' has no questions; a group is one page and needs at "
@@ -156,13 +169,39 @@ class SurveyReader:
             return
         if kind == "note":
             if row.text("relevant"):
-                self.err(row, "relevant", "a note cannot have its own condition: notes become the page's "
-                                          "introduction; put the condition on the group instead", "note_condition")
-            (self.page.notes if self.page is not None else self.pending_notes).append(row)
+                self.conditional_note(row)
+            else:
+                (self.page.notes if self.page is not None else self.pending_notes).append(row)
             return
         if self.page is None:
             self.open_page(row, implicit=True)
         self.question(row, raw)
+
+    def conditional_note(self, row: Row) -> None:
+        """A note with its own ``relevant``: shown where it stands (below the
+        question before it on its page, or at the top) when the condition holds."""
+        name = row.text("name") or f"note_{row.number}"
+        if not NAME_RE.match(name):
+            self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
+                                  "starting with a letter (e.g. q1)", "name_format", name=name)
+            return
+        if name in self.names:
+            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique",
+                     "name_taken", name=name, other_row=self.names[name])
+            return
+        self.names[name] = row.number
+        try:
+            cond = ex.to_condition(ex.parse(row.text("relevant")), self.questions)
+        except ex.ExpressionError as exc:
+            self.err(row, "relevant", str(exc), exc.key, **exc.params)
+            return
+        text = self.ctx.texts(self.sheet, row, "label")
+        if not text:
+            self.err(row, "label", f"note '{name}' has no label (its text)", "label_missing", name=name)
+            return
+        items = self.page.doc["items"] if self.page is not None else []
+        note = {"id": name, **({"after": items[-1]["id"]} if items else {}), "show_if": cond, "text": text}
+        (self.page.shown_if if self.page is not None else self.pending_shown_if).append(note)
 
     # questions
     def question(self, row: Row, raw: str) -> None:
@@ -207,10 +246,11 @@ class SurveyReader:
         elif base in ("text", "integer", "int") and len(words) == 1:
             item["kind"] = "text" if base == "text" else "number"
             lname = None
-        elif base == "decimal":
-            self.err(row, "type", "'decimal' is not supported yet: answers are stored as whole numbers; "
-                                  "use integer (e.g. centimetres instead of metres)", "decimal")
-            return
+        elif base == "decimal" and len(words) == 1:
+            item["kind"] = "number"
+            lname = None
+            if not self.decimals(row, item):
+                return
         else:
             self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}",
                      "type_unsupported", type=raw)
@@ -274,10 +314,11 @@ class SurveyReader:
             if cond is not None:
                 item["show_if"] = cond
                 self.ctx.at(path + ("show_if",), self.sheet.name, row.number, self.sheet.header("relevant"))
-        order = ("id", "kind", "scale", "group", "options_from", "required", "min", "max", "max_length",
+        order = ("id", "kind", "scale", "group", "options_from", "required", "min", "max", "decimals", "max_length",
                  "multiline", "reconstructed", "show_if", "text", "help", "constraint_message")
         self.page.doc["items"].append({k: item[k] for k in order if k in item})
-        self.questions[name] = ex.QuestionInfo(item["kind"], codes, item.get("min"), item.get("max"))
+        self.questions[name] = ex.QuestionInfo(item["kind"], codes, item.get("min"), item.get("max"),
+                                               item.get("decimals", 0))
         if or_other:
             self.add_other_text(row, name, codes["other"])
 
@@ -308,6 +349,34 @@ class SurveyReader:
                                        "text": text})
         self.questions[other] = ex.QuestionInfo("text", {})
 
+    def decimals(self, row: Row, item: dict[str, Any]) -> bool:
+        """The decimal places of a decimal question: the ``decimals`` column,
+        else the most places its constraint's bounds use (at least 1), else
+        DEFAULT_DECIMALS. False after reporting a problem."""
+        written = row.text("decimals")
+        if written:
+            if written not in {str(k) for k in range(1, MAX_DECIMALS + 1)}:
+                self.err(row, "decimals", f"'{written}' is not a number of decimal places; write 1, 2 or 3",
+                         "decimals_invalid", value=written)
+                return False
+            item["decimals"] = int(written)
+            return True
+        places = 0
+        try:
+            places = ex.bound_places(ex.parse(row.text("constraint"))) if row.text("constraint") else 0
+        except ex.ExpressionError:
+            pass  # reported with the constraint
+        if places > MAX_DECIMALS:
+            self.err(row, "constraint", f"the bounds have {places} decimal places; at most {MAX_DECIMALS} "
+                                        "are supported", "decimals_too_many", places=places, max=MAX_DECIMALS)
+            return False
+        item["decimals"] = places or DEFAULT_DECIMALS
+        if not places:
+            self.ctx.note(self.sheet.name, row.number, self.sheet.header("type"),
+                          f"note: decimal '{row.text('name')}' takes answers with up to {DEFAULT_DECIMALS} "
+                          "decimals (write 1, 2 or 3 in a 'decimals' column to change)")
+        return True
+
     def constraint(self, row: Row, item: dict[str, Any], path: tuple) -> None:
         text = row.text("constraint")
         message = self.ctx.texts(self.sheet, row, "constraint_message")
@@ -315,7 +384,13 @@ class SurveyReader:
         if text:
             try:
                 node = ex.parse(text)
-                if kind == "number":
+                if kind == "number" and item.get("decimals"):
+                    lo, hi = ex.decimal_bounds(node, item["decimals"])
+                    if lo is not None:
+                        item["min"] = lo
+                    if hi is not None:
+                        item["max"] = hi
+                elif kind == "number":
                     lo, hi = ex.number_bounds(node)
                     if lo is not None:
                         item["min"] = lo
@@ -324,7 +399,8 @@ class SurveyReader:
                 elif kind == "text":
                     item["max_length"] = ex.text_max_length(node)
                 else:
-                    raise ex.ExpressionError("only integer and text questions take a constraint here")
+                    raise ex.ExpressionError("only integer, decimal and text questions take a constraint here",
+                                             "constraint_kind")
             except ex.ExpressionError as exc:
                 self.err(row, "constraint", f"{exc}", exc.key, **exc.params)
                 return
@@ -335,7 +411,8 @@ class SurveyReader:
             item.setdefault("min", DEFAULT_MIN)
             item.setdefault("max", DEFAULT_MAX)
             self.ctx.note(self.sheet.name, row.number, self.sheet.header("constraint"),
-                          f"note: integer '{item['id']}' has no upper or lower bound; "
+                          f"note: {'decimal' if item.get('decimals') else 'integer'} '{item['id']}' has no "
+                          "upper or lower bound; "
                           f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)")
         if message:
             if kind == "number":

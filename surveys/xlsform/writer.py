@@ -44,6 +44,8 @@ def export_xlsform(doc: dict[str, Any]) -> bytes:
     if uses["constraint_message"]:
         survey_header += [column_name("constraint_message", lang) for lang in langs]
     survey_header += ["appearance", "group", "options_from", "reconstructed", "page_id"]
+    if any(it.get("decimals") for it in items):
+        survey_header.append("decimals")
     col = {h: i for i, h in enumerate(survey_header)}
     survey: list[list[Any]] = []
 
@@ -57,7 +59,7 @@ def export_xlsform(doc: dict[str, Any]) -> bytes:
                 r[col[column_name(base, lang)]] = value
         survey.append(r)
 
-    names = set(item_ids)
+    names = set(item_ids) | {n["id"] for page in doc["pages"] for n in page.get("notes", [])}
     presets: list[str] = []
     for page in doc["pages"]:
         pid = page["id"]
@@ -70,10 +72,21 @@ def export_xlsform(doc: dict[str, Any]) -> bytes:
             note = _free(f"{pid}_intro", names)
             names.add(note)
             row({"type": "note", "name": note}, {"label": page["intro"]})
+        notes: dict[str | None, list[dict[str, Any]]] = {}
+        for note in page.get("notes", []):
+            notes.setdefault(note.get("after"), []).append(note)
+
+        def note_rows(after: str | None) -> None:
+            for note in notes.get(after, []):
+                row({"type": "note", "name": note["id"], "relevant": condition_to_xpath(note["show_if"], kinds)},
+                    {"label": note["text"]})
+
+        note_rows(None)
         for item in page["items"]:
             row(_item_cells(item, kinds, presets),
                 {"label": item["text"], "hint": item.get("help"),
                  "constraint_message": item.get("constraint_message")})
+            note_rows(item["id"])
         row({"type": "end group"})
 
     choices_header = ["list_name", "name"] + [column_name("label", lang) for lang in langs] + ["other"]
@@ -121,6 +134,10 @@ def _item_cells(item: dict[str, Any], kinds: dict[str, str], presets: list[str])
         else:
             list_name = item["scale"]
         cells["type"] = f"{'select_one' if kind == 'single' else 'select_multiple'} {list_name}"
+    elif kind == "number" and item.get("decimals"):
+        cells["type"] = "decimal"
+        cells["decimals"] = item["decimals"]
+        cells["constraint"] = f". >= {item['min']} and . <= {item['max']}"
     elif kind == "number":
         cells["type"] = "integer"
         cells["constraint"] = f". >= {item['min']} and . <= {item['max']}"

@@ -11,9 +11,8 @@ import pytest
 from surveys.xlsform import XLSFormError, import_xlsform
 
 CORPUS = Path(__file__).parent.parent.parent.parent / "shared" / "fixtures" / "xlsform-corpus"
-#: derived forms that use what survey-engine cannot hold: decimal answers and notes with their own condition
-REFUSED_DERIVED = {"UCL_Biomass_Plot_Form.xlsx": "'decimal' is not supported yet",
-                   "xlsform_spec_test.xlsx": "a note cannot have its own condition"}
+#: derived forms that use what survey-engine cannot hold (none since decimals and conditional notes)
+REFUSED_DERIVED: dict[str, str] = {}
 
 
 def _files(folder: str) -> list[Path]:
@@ -33,6 +32,25 @@ def test_derived_forms_import(path: Path) -> None:
         return
     result = import_xlsform(path)
     assert result.instrument.items and result.instrument.sha256
+
+
+def test_derived_decimals_and_conditional_notes() -> None:
+    """pyxform's own forms with decimal questions and notes with a relevant
+    of their own import into decimal items and conditional notes."""
+    biomass = import_xlsform(CORPUS / "derived" / "UCL_Biomass_Plot_Form.xlsx").instrument
+    decimal = [i for i in biomass.items if i.decimals]
+    assert {i.id for i in decimal} >= {"tree_distance", "bole_height", "stem_height", "stump_distance"}
+    assert all(i.kind == "number" and i.decimals == 2 for i in decimal)
+    spec = import_xlsform(CORPUS / "derived" / "xlsform_spec_test.xlsx").instrument
+    notes = {n.id: n for p in spec.pages for n in p.notes}
+    skip = spec.item("skip_to_end")
+    yes = next(o.code for o in spec.response_scale(skip).options if o.label.get() == "Yes")
+    note = notes["email_note"]
+    assert note.after == "address"
+    # not(selected(${skip_to_end}, 'yes')): shown for "no" and, as in ODK, while unanswered
+    other = next(c for c in spec.response_scale(skip).codes if c != yes)
+    assert note.shown({"skip_to_end": other}) and not note.shown({"skip_to_end": yes})
+    assert note.shown({}) and note.shown({"skip_to_end": None})
 
 
 def test_derived_or_other_and_groups() -> None:

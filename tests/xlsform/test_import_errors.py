@@ -26,11 +26,15 @@ HEADER = ["type", "name", "label", "relevant", "constraint", "required"]
 
 CASES = [
     ("unsupported type", [["date", "d", "Datum"]],
-     ["survey:2:type: 'date' is not a supported type; supported: text, integer, select_one LIST, "
+     ["survey:2:type: 'date' is not a supported type; supported: text, integer, decimal, select_one LIST, "
       "select_multiple LIST (each may end in or_other), note, begin group, end group"]),
-    ("decimal", [["decimal", "d", "Längd"]],
-     ["survey:2:type: 'decimal' is not supported yet: answers are stored as whole numbers; use integer "
-      "(e.g. centimetres instead of metres)"]),
+    ("decimal constraint form", [["decimal", "d", "Längd", None, ". > 1 or . < 0.5"]],
+     ["survey:2:constraint: a decimal constraint must look like . >= 0.5 and . <= 2.5"]),
+    ("decimal places in bounds", [["decimal", "d", "Längd", None, ". >= 0.0001 and . <= 2"]],
+     ["survey:2:constraint: the bounds have 4 decimal places; at most 3 are supported"]),
+    ("decimal in condition", [["decimal", "d", "Längd", None, ". >= 0.5 and . <= 2.5"],
+                              ["text", "b", "B", "${d} > 1"]],
+     ["survey:3:relevant: ${d} is a decimal question; conditions can only use choice and integer questions"]),
     ("repeat", [["begin repeat", "r", "Upprepa"], ["text", "t", "T"], ["end repeat"]],
      ["survey:2:type: 'begin repeat' is not supported: a questionnaire here has no repeats; ask each question once",
       "survey:4:type: 'end repeat' is not supported: a questionnaire here has no repeats; ask each question once"]),
@@ -58,7 +62,7 @@ CASES = [
      ["survey:2:constraint: cannot read '* 2 < 10' at character 3; write conditions like ${q} = 'x', "
       "selected(${q}, 'x'), ${n} >= 10, joined with and / or / not(...)"]),
     ("constraint on choice", [["select_one yn", "a", "A", None, ". = '1'"]],
-     ["survey:2:constraint: only integer and text questions take a constraint here"]),
+     ["survey:2:constraint: only integer, decimal and text questions take a constraint here"]),
     ("required value", [["text", "q", "Q", None, None, "maybe"]], ["survey:2:required: 'maybe' is not yes or no"]),
     ("nested group", [["begin group", "p", "P"], ["begin group", "g", "G"], ["text", "q", "Q"], ["end group"],
                       ["end group"]],
@@ -70,9 +74,10 @@ CASES = [
     ("empty group", [["begin group", "p", "P"], ["end group"], ["text", "q", "Q"]],
      ["survey:2:type: group 'p' has no questions; a group is one page and needs at least one question "
       "(its notes become the page's introduction)"]),
-    ("note with condition", [["select_one yn", "a", "A"], ["note", "n", "Obs", "${a} = '1'"], ["text", "q", "Q"]],
-     ["survey:3:relevant: a note cannot have its own condition: notes become the page's introduction; "
-      "put the condition on the group instead"]),
+    ("note condition on a later question", [["note", "n", "Obs", "${a} = '1'"], ["select_one yn", "a", "A"]],
+     ["survey:2:relevant: ${a} is not a question before this row (a condition can only use earlier questions)"]),
+    ("note condition on text", [["text", "q", "Q"], ["note", "n", "Obs", "${q} = 'x'"], ["text", "r", "R"]],
+     ["survey:3:relevant: ${q} is a text question; conditions can only use choice and integer questions"]),
     ("empty type", [["", "q", "Q"]], ["survey:2:type: the type is empty; write e.g. text, integer or select_one LIST"]),
 ]
 

@@ -64,7 +64,7 @@ def test_import_refusal_writes_nothing(tmp_path: Path) -> None:
     proc = run("import-xlsform", str(form), "--out", str(out))
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
-        f"{form}:survey:2:type: 'geopoint' is not a supported type; supported: text, integer, select_one LIST, "
+        f"{form}:survey:2:type: 'geopoint' is not a supported type; supported: text, integer, decimal, select_one LIST, "
         "select_multiple LIST (each may end in or_other), note, begin group, end group",
         "1 problem(s); nothing was written"]
     assert not out.exists()

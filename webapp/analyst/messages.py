@@ -126,6 +126,7 @@ _IMPORT: dict[str, Callable[[dict], str]] = {
     "both_forms": lambda p: _("%(item)s is given both as one column and as %(item)s_<code> columns.", **p),
     "unnamed_values": lambda p: _("A column without a name holds values."),
     "not_whole": lambda p: _("%(value)s is not a whole number.", **p),
+    "too_many_decimals": lambda p: _("%(value)s has more than %(decimals)d decimal places.", **p),
     "out_of_range": lambda p: _("%(value)s is outside the range of %(item)s (%(min)s–%(max)s).", **p),
     "out_of_scale": lambda p: _("Code %(value)s is outside the scale of %(item)s (%(codes)s).", **p),
     "text_in_number": lambda p: _("Text (%(value)s) where the item %(item)s expects a number.", **p),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from surveys.instrument import Instrument, Item, Page
+from surveys.instrument import Instrument, Item, Note, Page
 
 from webapp.forms import Question, answered, item_options
 
@@ -54,6 +54,22 @@ class Flow:
         if page.show_if is not None and not page.show_if.evaluate(answers):
             return []
         return [q for q in self.askable(page) if _shown(q.item, answers)]
+
+    def notes(self, page: Page, answers: Mapping[str, Any]) -> dict[str | None, list[Note]]:
+        """The page's conditional notes shown for ``answers``, by the shown
+        question they follow (None: the top of the page); a note whose
+        question is hidden moves up to the shown question before it."""
+        shown = {q.item.id for q in self.questions(page, answers)}
+        anchor: dict[str | None, str | None] = {None: None}
+        last: str | None = None
+        for item in page.items:
+            anchor[item.id] = item.id if item.id in shown else last
+            last = anchor[item.id]
+        placed: dict[str | None, list[Note]] = {}
+        for note in page.notes:
+            if note.shown(answers):
+                placed.setdefault(anchor.get(note.after), []).append(note)
+        return placed
 
     def pages(self, answers: Mapping[str, Any]) -> list[Page]:
         """The pages shown for ``answers``, in order (empty pages skipped)."""

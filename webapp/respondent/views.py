@@ -318,7 +318,9 @@ def page(page_id: str) -> Any:
     merged = {**answers, **posted}
     now_shown = flow.questions(page, merged)
     shown_ids = {q.item.id for q in shown}
-    revealed = [q for q in now_shown if q.item.id not in shown_ids]
+    shown_notes = {n.id for notes in flow.notes(page, answers).values() for n in notes}
+    revealed = [q.item.id for q in now_shown if q.item.id not in shown_ids] + [
+        f"note-{n.id}" for notes in flow.notes(page, merged).values() for n in notes if n.id not in shown_notes]
     errors = {
         name: form[name].errors
         for q in now_shown
@@ -366,8 +368,8 @@ def _after_save(flow: Flow, page: Any, merged: dict, action: str, switch: str | 
         lang = switch if switch in g.languages else current_language()
         return redirect(url_for(".page", page_id=page.id, lang=lang))
     if revealed and not lenient:
-        # A follow-up question appeared on this page: show it before moving on.
-        return redirect(url_for(".page", page_id=page.id, _anchor=revealed[0].item.id))
+        # A follow-up question or note appeared on this page: show it before moving on.
+        return redirect(url_for(".page", page_id=page.id, _anchor=revealed[0]))
     step = -1 if action == "back" else 1
     target = flow.neighbour(page, merged, step)
     if target is not None:
@@ -403,6 +405,7 @@ def _render_page(flow: Flow, page: Any, shown: list, form: Any, answers: dict, e
             page=page,
             page_title=page.title.get(lang),
             page_intro=page.intro.get(lang) if page.intro else "",
+            notes=flow.notes(page, answers),
             questions=shown,
             form=form,
             errors=errors or {},
