@@ -201,3 +201,18 @@ def store_sav(table: Any) -> str:
     os.close(fd)
     spss.write_sav_file(table, path)
     return path
+
+
+def test_csv_import_stores_decimal_answers_exactly(wave) -> None:
+    from surveys.importer import import_wave
+
+    store, _ = wave
+    bad = import_wave(store, "decimals-1", "weight;ratio;age\n1,55;1;30\n3;1;30\n".encode(), "bad.csv")
+    assert bad.imported == 0
+    reasons = {(r.row, r.kind) for r in bad.rejected}
+    assert reasons == {(2, "too_many_decimals"), (3, "out_of_range")}, bad.rejected
+    good = import_wave(store, "decimals-1", "weight;ratio;age\n1,5;-0,75;30\n2.5;10;40\n".encode(), "ok.csv")
+    assert good.imported == 2, good.rejected
+    dataset = store.wave_dataset("decimals-1", use_cache=False)
+    assert sorted(dataset.column("weight").tolist()) == [1.5, 2.5]
+    assert sorted(dataset.column("ratio").tolist()) == [-0.75, 10.0]
