@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -41,6 +41,9 @@ class ValidationMessage:
     line: int | None
     path: str
     message: str
+    #: The case (for wording the message in another language) and its values.
+    key: str = field(default="", compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         if self.line is None:
@@ -148,42 +151,55 @@ def _schema_messages(data: Any, lines: dict[FieldPath, int], file: str) -> list[
     out: list[ValidationMessage] = []
     for err in _schema_validator().iter_errors(data):
         base: FieldPath = tuple(err.absolute_path)
-        for path, message in _explain(err, base):
-            out.append(ValidationMessage(file, _line_of(lines, path), format_path(path), message))
+        for p in _explain(err, base):
+            out.append(ValidationMessage(file, _line_of(lines, p.path), format_path(p.path), p.message, p.key,
+                                         p.params))
     # jsonschema reports each missing required field once per field: keep one line each
     out = list(dict.fromkeys(out))
     out.sort(key=lambda m: (m.line or 0, m.path, m.message))
     return out
 
 
-def _explain(err: jsonschema.ValidationError, base: FieldPath) -> list[tuple[FieldPath, str]]:
+def _explain(err: jsonschema.ValidationError, base: FieldPath) -> list[validation.Problem]:
     """A short message (and the most precise path) for one schema error."""
     kind, value = err.validator, err.validator_value
+
+    def problem(path: FieldPath, key: str, template: str, **params: Any) -> validation.Problem:
+        return validation.Problem(path, template % params, key, params)
+
     if kind == "required":
         present = err.instance if isinstance(err.instance, dict) else {}
-        return [(base + (name,), "required field is missing") for name in value if name not in present]
+        return [problem(base + (name,), "field_missing", "required field is missing")
+                for name in value if name not in present]
     if kind == "additionalProperties" and value is False:
         allowed = set(err.schema.get("properties", {}))
         extra = [k for k in err.instance if k not in allowed]
-        return [(base + (k,), f"unknown field '{k}'") for k in extra]
+        return [problem(base + (k,), "field_unknown", "unknown field '%(field)s'", field=k) for k in extra]
     if kind == "type":
-        return [(base, f"must be {_a(value)}, not {_describe(err.instance)}")]
+        return [problem(base, "type_wrong", "must be %(expected)s, not %(value)s", expected=_a(value),
+                        value=_describe(err.instance))]
     if kind == "enum":
-        return [(base, f"{err.instance!r} is not one of: {', '.join(map(str, value))}")]
+        return [problem(base, "enum", "%(value)s is not one of: %(allowed)s", value=repr(err.instance),
+                        allowed=", ".join(map(str, value)))]
     if kind == "pattern":
         # The schema's "(?!\n)$" only keeps a final newline out (see its $comment).
         shown = str(value).replace("(?!\\n)", "")
-        return [(base, f"{err.instance!r} does not match the pattern {shown}")]
+        return [problem(base, "pattern", "%(value)s does not match the pattern %(pattern)s",
+                        value=repr(err.instance), pattern=shown)]
     if kind == "minItems":
-        return [(base, "must not be empty" if value == 1 else f"needs at least {value} entries")]
+        if value == 1:
+            return [problem(base, "empty", "must not be empty")]
+        return [problem(base, "min_items", "needs at least %(n)s entries", n=value)]
     if kind == "minProperties":
-        return [(base, "must not be empty")]
+        return [problem(base, "empty", "must not be empty")]
     if kind == "minimum":
-        return [(base, f"must be at least {value}, not {err.instance!r}")]
+        return [problem(base, "minimum", "must be at least %(min)s, not %(value)s", min=value,
+                        value=repr(err.instance))]
     if kind == "propertyNames":
-        return [(base + (str(err.instance),), f"{err.instance!r} is not a valid name "
-                                              "(lower-case letters, digits and _)")]
-    return [(base, err.message)]
+        return [problem(base + (str(err.instance),), "name_invalid",
+                        "%(value)s is not a valid name (lower-case letters, digits and _)",
+                        value=repr(err.instance))]
+    return [problem(base, "", "%(message)s", message=err.message)]
 
 
 def _a(types: str | list[str]) -> str:
@@ -317,15 +333,15 @@ def canonical_json(data: Any) -> bytes:
                       default=str).encode("utf-8")
 
 
-def document_problems(data: Any) -> list[tuple[FieldPath, str]]:
-    """Every problem of a parsed instrument document as (field path, message):
-    the schema's, or when the shape is right, the meaning checks'. For
+def document_problems(data: Any) -> list[validation.Problem]:
+    """Every problem of a parsed instrument document (field path, message,
+    key): the schema's, or when the shape is right, the meaning checks'. For
     documents that do not come from a YAML file (e.g. an XLSForm)."""
-    shape = list(dict.fromkeys((path, message) for err in _schema_validator().iter_errors(data)
-                               for path, message in _explain(err, tuple(err.absolute_path))))
+    shape = list({(p.path, p.message): p for err in _schema_validator().iter_errors(data)
+                  for p in _explain(err, tuple(err.absolute_path))}.values())
     if shape:
         return shape
-    return [(p.path, p.message) for p in validation.check(data)]
+    return validation.check(data)
 
 
 def instrument_from_document(data: dict[str, Any], path: str) -> Instrument:
@@ -342,7 +358,8 @@ def parse_document(text: str, path: str = "<string>") -> tuple[dict[str, Any], d
         raise InstrumentError(errors)
     problems = validation.check(data)
     if problems:
-        msgs = [ValidationMessage(path, _line_of(lines, p.path), format_path(p.path), p.message) for p in problems]
+        msgs = [ValidationMessage(path, _line_of(lines, p.path), format_path(p.path), p.message, p.key, p.params)
+                for p in problems]
         msgs.sort(key=lambda m: m.line or 0)
         raise InstrumentError(msgs)
     return data, lines

@@ -54,19 +54,23 @@ def import_xlsform_bytes(data: bytes, name: str, instrument_id: str | None = Non
     doc = build_document(ctx, sheets, instrument_id, stem or Path(name).stem)
     if ctx.problems or doc is None:
         raise XLSFormError(_unique(ctx.problems))
-    for path, message in document_problems(doc):
-        cell = _origin(ctx.origins, path)
-        where = f"{format_path(path)}: " if cell is None or cell.column in ("", "name") else ""
+    for problem in document_problems(doc):
+        cell = _origin(ctx.origins, problem.path)
+        where = format_path(problem.path) if cell is None or cell.column in ("", "name") else ""
+        # the field path stays in front of the (translatable) meaning message
+        params = {**problem.params, "at": where} if where else problem.params
+        message = f"{where}: {problem.message}" if where else problem.message
+        key = f"meaning.{problem.key}" if problem.key else ""
         if cell is None:
-            ctx.error("", None, "", f"{where}{message}")
+            ctx.error("", None, "", message, key, **params)
         else:
-            ctx.error(cell.sheet, cell.row, cell.column, f"{where}{message}")
+            ctx.error(cell.sheet, cell.row, cell.column, message, key, **params)
     if ctx.problems:
         raise XLSFormError(_unique(ctx.problems))
     text = document_yaml(doc, source=Path(name).name)
     if not parses_back_to(text, doc):  # a bug of ours, never the user's file
         raise XLSFormError([Problem(name, "", None, "", "internal error: the YAML written does not read back "
-                                                        "the same; please report this file")])
+                                                        "the same; please report this file", 'internal_error_yaml')])
     # The document passed the same checks as a file; its hash is that of the YAML written.
     instrument = instrument_from_document(doc, f"{name} (imported)")
     return ImportResult(doc, text, instrument, ctx.notes)

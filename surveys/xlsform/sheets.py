@@ -104,7 +104,8 @@ def read_workbook(data: bytes, file: str) -> tuple[dict[str, Sheet], list[Proble
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         reason = "not an .xlsx workbook" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else str(exc)
         return {}, [Problem(file, "", None, "", f"cannot read the file ({reason}); save it from Excel "
-                                                 "as an Excel workbook (.xlsx)")]
+                                                 "as an Excel workbook (.xlsx)", 'cannot_read_file',
+                            {"reason": reason})]
     sheets: dict[str, Sheet] = {}
     problems: list[Problem] = []
     try:
@@ -132,7 +133,8 @@ def _read_sheet(ws: Any, sheet: Sheet, file: str) -> Iterator[Problem]:
         stored += 1
         if stored > MAX_ROWS:
             yield Problem(file, sheet.name, number, "", f"more than {MAX_ROWS} filled rows; "
-                                                         "a questionnaire has far fewer: delete the rest")
+                                                         "a questionnaire has far fewer: delete the rest",
+                          "more_than_filled", {"max_rows": MAX_ROWS})
             return
         if header is None:
             header = [cell_text(v) for v in values]
@@ -142,7 +144,8 @@ def _read_sheet(ws: Any, sheet: Sheet, file: str) -> Iterator[Problem]:
                 key = _alias(h.lower())
                 if key in seen:
                     yield Problem(file, sheet.name, number, h, f"the column '{h}' appears twice; "
-                                                                 "delete one of them")
+                                                                 "delete one of them", "column_twice",
+                                  {"column": h})
                 seen[key] = 1
             sheet.columns = [h for h in header if h]
             header = [_alias(h.lower()) if h else h for h in header]
@@ -200,8 +203,10 @@ def read_file(path: str | Path) -> tuple[bytes, str]:
     try:
         return Path(path).read_bytes(), name
     except FileNotFoundError:
-        raise XLSFormError([Problem(name, "", None, "", "no such file")]) from None
+        raise XLSFormError([Problem(name, "", None, "", "no such file", 'such_file')]) from None
     except IsADirectoryError:
-        raise XLSFormError([Problem(name, "", None, "", "is a directory, not an .xlsx file")]) from None
+        raise XLSFormError([Problem(name, "", None, "", "is a directory, not an .xlsx file",
+                                    'directory_xlsx_file')]) from None
     except OSError as exc:
-        raise XLSFormError([Problem(name, "", None, "", f"cannot read: {exc.strerror}")]) from None
+        raise XLSFormError([Problem(name, "", None, "", f"cannot read: {exc.strerror}",
+                                    'cannot_read', {"strerror": exc.strerror})]) from None

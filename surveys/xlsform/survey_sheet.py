@@ -84,7 +84,7 @@ class SurveyReader:
             if not NAME_RE.match(pid or ""):
                 self.err(row, "page_id" if row.text("page_id") else "name",
                          f"the group name '{pid}' must be lower-case letters, digits and _, "
-                         "starting with a letter (it becomes the page id)")
+                         "starting with a letter (it becomes the page id)", 'group_name_lower', pid=pid)
             doc = {"id": pid, "title": self.ctx.texts(self.sheet, row, "label"), "items": []}
             self.ctx.at(("pages", p), self.sheet.name, row.number, self.sheet.header("name"))
             self.ctx.at(("pages", p, "id"), self.sheet.name, row.number, self.sheet.header("name"))
@@ -232,14 +232,16 @@ class SurveyReader:
                 base = f"select_{words[1].lower()}"
                 words = [base] + words[2:]
             if base == "select":
-                self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}")
+                self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}",
+                         'supported_type_supported', raw=raw, supported_types=SUPPORTED_TYPES)
                 return
             rest = words[1:]
             if rest and rest[-1].lower() == "or_other":
                 or_other = True
                 rest = rest[:-1]
             if len(rest) != 1:
-                self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet")
+                self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet",
+                         'list_name_list', base=base)
                 return
             item["kind"] = "single" if base == "select_one" else "multi"
             lname = rest[0]
@@ -277,7 +279,8 @@ class SurveyReader:
         if row.text("group"):
             group = row.text("group")
             if group not in GROUPS:
-                self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}")
+                self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}",
+                         'group_variable_one', group=group, join=', '.join(GROUPS))
             else:
                 item["group"] = group
                 self.ctx.at(path + ("group",), self.sheet.name, row.number, self.sheet.header("group"))
@@ -285,7 +288,8 @@ class SurveyReader:
         if row.text("options_from"):
             value = row.text("options_from")
             if value not in ("scale", "preset"):
-                self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale")
+                self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale",
+                         'preset_wave_list')
             else:
                 item["options_from"] = value
                 preset = value == "preset"
@@ -304,7 +308,8 @@ class SurveyReader:
                 item["scale"] = sid
                 self.ctx.at(path + ("scale",), self.sheet.name, row.number, self.sheet.header("type"))
         elif or_other:
-            self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other")
+            self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other",
+                     'other_belongs_after')
         self.constraint(row, item, path)
         if row.text("appearance"):
             if row.text("appearance").lower() == "multiline" and item["kind"] == "text":
@@ -340,7 +345,8 @@ class SurveyReader:
     def add_other_text(self, row: Row, name: str, code: int) -> None:
         other = f"{name}_other"
         if other in self.names:
-            self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used")
+            self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used",
+                     'other_adds_text', other=other)
             return
         self.names[other] = row.number
         text = {k: v for k, v in OTHER_TEXT.items() if k == "sv" or k in self.ctx.languages}
@@ -420,7 +426,8 @@ class SurveyReader:
                 self.ctx.at(path + ("constraint_message",), self.sheet.name, row.number, "constraint_message")
             else:
                 self.err(row, "constraint_message", "only an integer question takes a constraint message here "
-                                                    "(the engine words the other messages itself)")
+                                                    "(the engine words the other messages itself)",
+                                                        'only_integer_question')
 
     def condition(self, row: Row) -> dict[str, Any] | None:
         try:

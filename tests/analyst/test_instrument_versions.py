@@ -108,11 +108,11 @@ def test_upload_problems_are_listed_line_by_line(env, logged_in) -> None:
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "Filen sparades inte." in page
-    assert "<code>broken.xlsx:scoring:17:reversed: item &#39;nope&#39; is not in this scale</code>" in page
+    assert "<code>broken.xlsx:scoring:17:reversed: Frågan &#39;nope&#39; ingår inte i den här skalan.</code>" in page
     r = _upload(admin, "broken.yaml", b"id: x\nversion: '1'\n")
     assert r.status_code == 400
     assert re.findall(r"<code>(.*?)</code>", r.get_data(as_text=True)) == [
-        f"broken.yaml:1: {field}: required field is missing"
+        f"broken.yaml:1: {field}: Ett obligatoriskt fält saknas."
         for field in ("languages", "pages", "response_scales", "title")]
     from tests.xlsform.workbook import write_form
     import tempfile
@@ -128,7 +128,7 @@ def test_upload_problems_are_listed_line_by_line(env, logged_in) -> None:
     r = _upload(admin, "dated.xlsx", dated)
     assert r.status_code == 400
     assert re.findall(r"<code>(.*?)</code>", r.get_data(as_text=True)) == [
-        "dated.xlsx:survey:2:type: &#39;date&#39; är ingen typ som stöds; använd text, integer, select_one LISTA, "
+        "dated.xlsx:survey:2:type: &#39;date&#39; är ingen typ som stöds; använd text, integer, decimal, select_one LISTA, "
         "select_multiple LISTA (båda kan sluta med or_other), note, begin group eller end group.",
         "dated.xlsx:survey:3:relevant: ${when} är ingen fråga före den här raden (ett villkor kan bara använda "
         "tidigare frågor)."]

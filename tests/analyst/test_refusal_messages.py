@@ -34,10 +34,18 @@ def test_every_malformed_csv_reason_is_worded_in_swedish_and_english(env, tmp_pa
     from webapp.analyst.messages import _IMPORT, import_rejection_message
     from surveys.importer import Rejection
 
+    from dataclasses import replace
+
+    small = small_instrument()
+    # a decimal item (one decimal place) for the case "too many decimals"
+    page = small.pages[-1]
+    weight = replace(small.item("age"), id="weight", min=0.5, max=2.5, decimals=1)
+    with_decimal = replace(small, pages=small.pages[:-1] + (replace(page, items=page.items + (weight,)),))
+    cases = [(content, small) for content, _message in MALFORMED] + [("weight\n1.25\n", with_decimal)]
     seen = set()
-    for content, _message in MALFORMED:
+    for content, instrument in cases:
         with pytest.raises(CsvError) as info:
-            read_responses_bytes(content.encode("utf-8"), small_instrument())
+            read_responses_bytes(content.encode("utf-8"), instrument)
         err = info.value
         assert err.reason, content
         seen.add(err.reason)

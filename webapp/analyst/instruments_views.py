@@ -24,7 +24,7 @@ from surveys.xlsform import XLSFormError, import_xlsform_bytes
 from webapp import store
 from webapp.analyst import bp
 from webapp.analyst.forms import PostForm
-from webapp.analyst.messages import store_error_message, xlsform_problem_line
+from webapp.analyst.messages import instrument_error_line, store_error_message, xlsform_problem_line
 from webapp.analyst.views import visible_surveys
 from webapp.forms import Question, SavedAnswers
 
@@ -110,7 +110,7 @@ def upload_instrument() -> Any:
     except XLSFormError as exc:
         return instrument_versions(form, [xlsform_problem_line(p) for p in exc.problems], 400)
     except InstrumentError as exc:
-        return instrument_versions(form, [str(e) for e in exc.errors], 400)
+        return instrument_versions(form, [instrument_error_line(e) for e in exc.errors], 400)
     except UnicodeDecodeError:
         return instrument_versions(form, [_("%(name)s: the file is not UTF-8 text.", name=name)], 400)
     info = store().add_draft(instrument, text, fmt)

@@ -145,11 +145,9 @@ def import_rejection_message(rejection: Any) -> str:
 
 _EXPRESSIONS = "${q} = 'x', selected(${q}, 'x'), ${n} >= 10, and / or / not(...)"
 _XLSFORM: dict[str, Callable[[dict], str]] = {
-    "type_unsupported": lambda p: _("'%(type)s' is not a supported type; use text, integer, select_one LIST, "
+    "type_unsupported": lambda p: _("'%(type)s' is not a supported type; use text, integer, decimal, select_one LIST, "
                                     "select_multiple LIST (either may end in or_other), note, begin group or "
                                     "end group.", **p),
-    "decimal": lambda p: _("'decimal' is not supported yet: answers are stored as whole numbers; use integer "
-                           "(e.g. centimetres instead of metres)."),
     "repeat": lambda p: _("'%(type)s' is not supported: a questionnaire here has no repeats; ask each question "
                           "once.", **p),
     "type_empty": lambda p: _("The type is empty; write e.g. text, integer or select_one LIST."),
@@ -159,8 +157,6 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
     "group_end_alone": lambda p: _("'end group' without a 'begin group' above it."),
     "group_empty": lambda p: _("The group %(group)s has no questions; a group is one page and needs at least one "
                                "question (its notes become the page's introduction).", **p),
-    "note_condition": lambda p: _("A note cannot have a condition of its own: notes become the page's "
-                                  "introduction; put the condition on the group instead."),
     "name_missing": lambda p: _("The question has no name; give it a short id such as q1."),
     "name_format": lambda p: _("The name %(name)s may only hold lower-case letters, digits and _, and must start "
                                "with a letter (e.g. q1).", **p),
@@ -195,11 +191,197 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
                               **p),
     "constraint_integer": lambda p: _("An integer constraint must look like . >= 10 and . <= 20."),
     "constraint_text": lambda p: _("A text constraint must look like string-length(.) <= 200."),
+    "cell_not_whole": lambda p: _("'%(value)s' is not a whole number.", **p),
+    "cell_not_number": lambda p: _("'%(value)s' is not a number.", **p),
+    "cell_codes": lambda p: _("'%(value)s' must be whole numbers separated by spaces, e.g. 3 4.", **p),
+    "column_part_scoring": lambda p: _("The column '%(header)s' is not part of the scoring sheet; see "
+                                       "instruments/README.md.", **p),
+    "scoring_row_setting": lambda p: _("'%(type)s' is not a scoring row; use setting, response_scale, scale, "
+                                       "share, index, level, variable or tag_group.", **p),
+    "cell_numbers": lambda p: _("'%(value)s' is not a number; separate numbers with spaces and write "
+                                "decimals with a point, e.g. 0.05 0.1 0.15.", **p),
+    "cell_key": lambda p: _("'%(value)s' must look like item=code, e.g. know01=1.", **p),
+    "setting_one": lambda p: _("'%(name)s' is not a setting; use one of %(join)s.", **p),
+    "index_declared_earlier": lambda p: _("'%(index)s' is not an index declared on an earlier row (type "
+                                          "index).", **p),
+    "no_name": lambda p: _("The %(kind)s has no name.", **p),
+    "declared_twice": lambda p: _("%(kind)s '%(name)s' is declared twice.", **p),
+    "list_choices_sheet": lambda p: _("There is no list '%(name)s' on the choices sheet.", **p),
+    "needs_value_column": lambda p: _("The %(key)s needs a value in the column '%(key)s'.", **p),
+    "list_name_empty": lambda p: _("The list name is empty."),
+    "choice_name_list": lambda p: _("The choice has no name (list '%(lname)s'): give each choice a name "
+                                    "such as 1, 2, 3.", **p),
+    "write_yes_no": lambda p: _("Write yes or no."),
+    "internal_error_yaml": lambda p: _("Internal error: the YAML written does not read back the same; please "
+                                       "report this file."),
+    "cannot_tell_language": lambda p: _("Cannot tell the language of '%(text)s': write it as 'Name (code)', "
+                                        "e.g. label::Svenska (sv) or label::English (en).", **p),
+    "list_name_lower": lambda p: _("The list name '%(lname)s' must be lower-case letters, digits and _, "
+                                   "starting with a letter.", **p),
+    "note_last": lambda p: _("A note after the last question has no page to introduce; move it into "
+                             "a group before a question."),
+    "other_adds_text": lambda p: _("or_other adds a text question '%(other)s', but that name is already "
+                                   "used.", **p),
+    "decimals_too_many": lambda p: _("The bounds have %(places)s decimal places; at most %(max)s are "
+                                     "supported.", **p),
+    "group_name_lower": lambda p: _("The group name '%(pid)s' must be lower-case letters, digits and _, "
+                                    "starting with a letter (it becomes the page id).", **p),
+    "supported_type_supported": lambda p: _("'%(raw)s' is not a supported type; supported: "
+                                            "%(supported_types)s.", **p),
+    "list_name_list": lambda p: _("Write '%(base)s LIST' with the name of a list on the choices sheet.", **p),
+    "group_variable_one": lambda p: _("'%(group)s' is not a group variable; use one of %(join)s.", **p),
+    "preset_wave_list": lambda p: _("Write preset (the wave's list, e.g. schools) or scale."),
+    "other_belongs_after": lambda p: _("or_other belongs after a list name: select_one LIST or_other."),
+    "decimals_invalid": lambda p: _("'%(value)s' is not a number of decimal places; write 1, 2 or 3.", **p),
+    "only_integer_question": lambda p: _("Only an integer question takes a constraint message here (the engine "
+                                         "words the other messages itself)."),
+    "constraint_kind": lambda p: _("Only integer, decimal and text questions take a constraint here."),
+    "more_than_filled": lambda p: _("More than %(max_rows)s filled rows; a questionnaire has far fewer: "
+                                    "delete the rest.", **p),
+    "cannot_read_file": lambda p: _("Cannot read the file (%(reason)s); save it from Excel as an Excel "
+                                    "workbook (.xlsx).", **p),
+    "such_file": lambda p: _("No such file."),
+    "directory_xlsx_file": lambda p: _("Is a directory, not an .xlsx file."),
+    "cannot_read": lambda p: _("Cannot read: %(strerror)s.", **p),
+    "column_twice": lambda p: _("The column '%(column)s' appears twice; delete one of them.", **p),
+    "answer_cannot_used": lambda p: _("'.' (this answer) cannot be used in relevant; name a question with "
+                                      "${name}."),
+    "expr_decimal": lambda p: _("${%(name)s} is a decimal question; conditions can only use choice and "
+                                "integer questions.", **p),
+    "text_question_conditions": lambda p: _("${%(name)s} is a text question; conditions can only use choice and "
+                                            "integer questions.", **p),
+    "supported_around_conditions": lambda p: _("not(...) is supported around conditions on one question only, e.g. "
+                                               "not(selected(${q}, 'x'))."),
+    "string_length_belongs": lambda p: _("string-length(.) belongs in constraint, not relevant."),
+    "compares_numbers_choice": lambda p: _("'%(op)s' compares numbers; ${%(subject)s} is a choice question: use = "
+                                           "or selected().", **p),
+    "needs_number": lambda p: _("${%(subject)s} %(op)s needs a number, not %(value)s.", **p),
+    "bounds_compare_within": lambda p: _("${%(subject)s} has no bounds to compare within.", **p),
+    "expression_empty": lambda p: _("The expression is empty."),
+    "condition_can_never": lambda p: _("The condition on ${%(item)s} can never be true.", **p),
+    "constraint_decimal": lambda p: _("A decimal constraint must look like . >= 0.5 and . <= 2.5."),
+    "string_length_compared": lambda p: _("string-length(.) must be compared with a whole number, not "
+                                          "%(value)s.", **p),
+    "integer_question_compare": lambda p: _("${%(name)s} is an integer question: compare it with a whole number, "
+                                            "not %(value)s.", **p),
 }
+
+#: Meaning and shape problems of an instrument document (``surveys.validation``,
+#: the schema in ``surveys.loader``), for XLSForm and YAML uploads alike.
+_MEANING: dict[str, Callable[[dict], str]] = {
+    "include_swedish_required": lambda p: _("Must include '%(required_language)s' (Swedish is required).", **p),
+    "options_from_preset": lambda p: _("options_from: preset needs a single item with a group."),
+    "group_kind_single": lambda p: _("A group item must be kind single, not %(kind)s.", **p),
+    "only_number_takes": lambda p: _("Only a number item takes %(key)s.", **p),
+    "condition_either_with": lambda p: _("A condition is either item with in/not_in, or all_of, or any_of."),
+    "condition_needs": lambda p: _("A condition needs an item."),
+    "condition_needs_exactly": lambda p: _("A condition needs exactly one of in and not_in."),
+    "unknown_item": lambda p: _("Unknown item '%(iid)s'.", **p),
+    "cannot_depend_on": lambda p: _("Item '%(iid)s' cannot depend on itself.", **p),
+    "comes_later_condition": lambda p: _("Item '%(iid)s' comes later; a condition may only name an earlier "
+                                         "item.", **p),
+    "on_earlier_page": lambda p: _("Item '%(iid)s' is not on an earlier page.", **p),
+    "text_condition_needs": lambda p: _("Item '%(iid)s' is a text item; a condition needs a choice or number "
+                                        "item.", **p),
+    "needs_single_or": lambda p: _("Item '%(iid)s' is a %(kind)s item; %(what)s needs a single or multi "
+                                   "item.", **p),
+    "with_method_correct": lambda p: _("A scale with method: correct has no reversed items."),
+    "min_answered_more": lambda p: _("min_answered %(n_min)s is more than the %(len)s items of the scale.", **p),
+    "needs_exactly_cut": lambda p: _("Needs exactly %(n_cut_points)s cut points (one per class 1-6), not "
+                                     "%(len)s.", **p),
+    "last_level_reach": lambda p: _("The last level must reach %(index_max)s, not %(max)s.", **p),
+    "language_listed_twice": lambda p: _("Language '%(lang)s' is listed twice.", **p),
+    "missing_swedish_text": lambda p: _("Missing Swedish text (%(required_language)s).", **p),
+    "needs_at_least": lambda p: _("Needs at least one code that is not a missing code."),
+    "duplicate_page_id": lambda p: _("Duplicate page id '%(id)s' (also pages[%(pages_seen)s]).", **p),
+    "needs_response_field": lambda p: _("A %(kind)s item needs a response scale (field 'scale').", **p),
+    "takes_no_response": lambda p: _("A %(kind)s item takes no response scale.", **p),
+    "number_needs_min": lambda p: _("A number item needs min and max."),
+    "decimal_number_condition": lambda p: _("Item '%(iid)s' is a decimal number item; a condition needs a choice "
+                                            "or whole-number item.", **p),
+    "code_listed_twice": lambda p: _("Code %(code)s is listed twice.", **p),
+    "code_not_in_scale": lambda p: _("Code %(code)s is not in the response scale '%(scale)s' of item "
+                                     "'%(item)s'.", **p),
+    "listed_twice": lambda p: _("Item '%(iid)s' is listed twice.", **p),
+    "single_on_response": lambda p: _("Item '%(iid)s' is not a single item on a response scale.", **p),
+    "not_in_this_scale": lambda p: _("Item '%(iid)s' is not in this scale.", **p),
+    "key_only_used": lambda p: _("A key is only used with method: correct."),
+    "no_key_for": lambda p: _("No key for item '%(iid)s'.", **p),
+    "lies_outside_range": lambda p: _("%(value)s lies outside the scale's range %(lo)s..%(hi)s.", **p),
+    "group_already_asked": lambda p: _("Group '%(id)s' is already asked by an item.", **p),
+    "another_declared_group": lambda p: _("'%(within)s' is not another declared group.", **p),
+    "lies_outside_index": lambda p: _("%(value)s lies outside the index range 0..%(index_max)s.", **p),
+    "cut_point_lies": lambda p: _("Cut point %(value)s lies outside 0..1 (a share).", **p),
+    "language_declared_languages": lambda p: _("Language '%(lang)s' is not declared in languages.", **p),
+    "duplicate_code_also": lambda p: _("Duplicate code %(code)s (also options[%(first)s]).", **p),
+    "code_option": lambda p: _("Code %(code)s is not an option of this scale.", **p),
+    "duplicate_id_also": lambda p: _("Duplicate item id '%(iid)s' (also %(format_path)s).", **p),
+    "note_id_also": lambda p: _("Note id '%(id)s' is also an item's id.", **p),
+    "note_after_unknown": lambda p: _("'%(after)s' is not an item of this page.", **p),
+    "unknown_response": lambda p: _("Unknown response scale '%(sid)s'.", **p),
+    "max_below_min": lambda p: _("max %(max)s is below min %(min)s.", **p),
+    "only_text_takes": lambda p: _("Only a text item takes %(key)s.", **p),
+    "uses_response_which": lambda p: _("Item '%(iid)s' uses response scale '%(scale)s', which is not numeric; "
+                                       "a %(method)s scale needs numeric items.", **p),
+    "scale_mixed": lambda p: _("Item '%(iid)s' uses response scale '%(scale)s', not '%(first)s' like "
+                               "'%(other)s'.", **p),
+    "share_proportion_lies": lambda p: _("A share is a proportion: %(value)s lies outside 0..1.", **p),
+    "tag_group_declared": lambda p: _("Tag group '%(id)s' is declared twice.", **p),
+    "duplicate_variable_id": lambda p: _("Duplicate variable id '%(id)s' (also variables[%(seen)s]).", **p),
+    "cut_point_does": lambda p: _("Cut point %(value)s does not rise above the previous one (%(cuts)s).", **p),
+    "level_max_does": lambda p: _("Level max %(value)s does not rise above the previous level's (%(max)s).", **p),
+    "group_already_asked_2": lambda p: _("Group '%(group)s' is already asked by item '%(groups)s'.", **p),
+    "response_has_other": lambda p: _("Response scale '%(sid)s' has an 'other' option, which only a multi "
+                                      "item can use.", **p),
+    "decimals_too_many": lambda p: _("%(value)s has more decimal places than decimals: %(places)s.", **p),
+    "not_whole_bound": lambda p: _("%(value)s is not a whole number; add decimals: 1, 2 or 3.", **p),
+    "outside_range": lambda p: _("%(code)s is outside the range %(lo)s..%(hi)s of item '%(iid)s'.", **p),
+    "response_has_other_2": lambda p: _("Response scale '%(sid)s' has an 'other' option: add a text item "
+                                        "'%(id)s_other'.", **p),
+    "field_missing": lambda p: _("Required field is missing."),
+    "field_unknown": lambda p: _("Unknown field '%(field)s'.", **p),
+    "type_wrong": lambda p: _("Must be %(expected)s, not %(value)s.", **p),
+    "enum": lambda p: _("%(value)s is not one of: %(allowed)s.", **p),
+    "pattern": lambda p: _("%(value)s does not match the pattern %(pattern)s.", **p),
+    "min_items": lambda p: _("Needs at least %(n)s entries.", **p),
+    "empty": lambda p: _("Must not be empty."),
+    "minimum": lambda p: _("Must be at least %(min)s, not %(value)s.", **p),
+    "name_invalid": lambda p: _("%(value)s is not a valid name (lower-case letters, digits and _).", **p),
+}
+
+#: The schema's words for a value's kind (``surveys.loader._a`` / ``_describe``).
+_KINDS = {
+    "a mapping": lambda: _("a mapping"), "a list": lambda: _("a list"), "a text": lambda: _("a text"),
+    "an integer": lambda: _("an integer"), "a number": lambda: _("a number"),
+    "true or false": lambda: _("true or false"), "empty": lambda: _("empty"),
+}
+
+
+def _worded(key: str, params: dict, english: str) -> str:
+    """The message of case ``key`` in the current language; ``meaning.X``
+    keys are the instrument checks' (``english`` when the case is not worded)."""
+    if key.startswith("meaning."):
+        message = _MEANING.get(key[len("meaning."):])
+        words = {k: (_KINDS[v]() if isinstance(v, str) and v in _KINDS else v) for k, v in params.items()}
+        return message(words) if message else english
+    message = _XLSFORM.get(key)
+    return message(params) if message else english
 
 
 def xlsform_problem_line(problem: Any) -> str:
     """``FILE:SHEET:ROW:COLUMN: message`` with the message in the current
-    language (the English one for cases not worded here)."""
-    message = _XLSFORM.get(problem.key)
-    return f"{problem.location()}: {message(problem.params) if message else problem.message}"
+    language (the English one for cases not worded here); a meaning problem
+    located by its field path keeps the path in front (``at``)."""
+    message = _worded(problem.key, problem.params, problem.message)
+    if problem.key.startswith("meaning.") and problem.params.get("at") and message != problem.message:
+        message = f"{problem.params['at']}: {message}"
+    return f"{problem.location()}: {message}"
+
+
+def instrument_error_line(error: Any) -> str:
+    """One problem of an instrument (YAML) file, ``FILE:LINE: PATH: message``,
+    with the message in the current language."""
+    message = _worded(f"meaning.{error.key}", error.params, error.message) if error.key else error.message
+    if error.line is None:
+        return f"{error.file}: {message}"
+    return f"{error.file}:{error.line}: {error.path}: {message}"
