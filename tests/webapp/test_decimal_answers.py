@@ -127,6 +127,8 @@ def test_comma_and_point_store_exact_codes_and_read_back(wave) -> None:
     assert 'value="1,5"' in b.html and 'value="-0,25"' in b.html
     b.get(f"{P}/p/p1?lang=en")
     assert 'value="1.5"' in b.html
+    b.get(f"{P}/review?lang=sv")  # the review page shows the answer, not its stored code
+    assert "<dd>1,5</dd>" in b.html and "<dd>-0,25</dd>" in b.html and "<dd>15</dd>" not in b.html
 
 
 def test_conditional_note_shows_only_when_its_condition_holds(wave) -> None:

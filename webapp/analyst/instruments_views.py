@@ -172,7 +172,12 @@ def preview_instrument(sha256: str) -> Any:
             questions.append((Question(item, _preview_options(instrument, item),
                                        own_other=f"{item.id}_other" not in own_other), shown))
         form = SavedAnswers([q for q, _shown in questions], answers)
-        pages.append({"number": number, "page": page, "shown": page_shown, "questions": questions, "form": form})
+        # every conditional note below the question it follows, shown or not
+        notes: dict[str | None, list[dict[str, Any]]] = {}
+        for note in page.notes:
+            notes.setdefault(note.after, []).append({"note": note, "shown_here": note.shown(answers)})
+        pages.append({"number": number, "page": page, "shown": page_shown, "questions": questions, "form": form,
+                      "notes": notes})
     infos = store().instrument_versions()
     previous = info.previous_sha256 if info.published else _newest_published(infos, info.instrument_id)
     return render_template("analyst/instrument_preview.html", info=info, instrument=instrument,

@@ -12,7 +12,9 @@ from markupsafe import escape
 
 from webapp import limiter, store
 from webapp.errors import SurveyBadRequest
-from webapp.forms import SavedAnswers, TamperedInput, answered, build_form, check_tampering, form_values
+from webapp.forms import (
+    SavedAnswers, TamperedInput, answered, build_form, check_tampering, decimal_text, form_values,
+)
 from webapp.i18n import current_language, isolate_numeric_runs, offered_languages, text_direction, translated
 from webapp.respondent import bp
 from webapp.respondent import context as ctx
@@ -460,6 +462,8 @@ def _display(q: Any, answers: dict, lang: str) -> Any:
         text = ", ".join(parts)
     elif q.item.kind == "single":
         text = labels.get(value, str(value))
+    elif q.item.kind == "number" and q.item.decimals:
+        return decimal_text(q.item, value, lang)
     else:
         return str(value)
     return isolate_numeric_runs(escape(text)) if text_direction(lang) == "rtl" else text
