@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, unquote
 
 from sqlalchemy.engine import URL, make_url
@@ -51,8 +52,13 @@ class Outcome:
 
 
 # -- public entry points --------------------------------------------------
-def backup(url: str | None, path: str | os.PathLike[str]) -> Outcome:
-    """Write a backup of the database at ``url`` to ``path`` (which must not exist)."""
+def backup(url: str | None, path: str | os.PathLike[str],
+           progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Write a backup of the database at ``url`` to ``path`` (which must not exist).
+
+    ``progress(done, total)`` follows the copy: SQLite pages as they are
+    copied; for PostgreSQL (one ``pg_dump`` run) 0 of 1, then 1 of 1."""
+    report = progress or (lambda done, total: None)
     target = Path(path)
     if target.exists():
         raise BackupError(f"{target} already exists; nothing was overwritten (remove it or choose another name)")
@@ -61,9 +67,11 @@ def backup(url: str | None, path: str | os.PathLike[str]) -> Outcome:
     parsed = _parse(url)
     _require_survey_database(parsed)
     if parsed.get_backend_name() == "sqlite":
-        _sqlite_backup(parsed, target)
+        _sqlite_backup(parsed, target, report)
     else:
+        report(0, 1)
         _pg_backup(parsed, target)
+        report(1, 1)
     tables, rows = _count(parsed)
     return Outcome(target, parsed.get_backend_name(), tables, rows)
 
@@ -185,11 +193,16 @@ def _sqlite_file(parsed: URL) -> Path:
     return Path(parsed.database)
 
 
-def _sqlite_backup(parsed: URL, target: Path) -> None:
+#: SQLite pages copied per step of a backup (the progress bar's grain).
+SQLITE_PAGES_PER_STEP = 256
+
+
+def _sqlite_backup(parsed: URL, target: Path, report: Callable[[int, int], None]) -> None:
     tmp = target.with_name(f".{target.name}.partial")
     try:
         with sqlite3.connect(_sqlite_file(parsed), timeout=15) as src, sqlite3.connect(tmp) as dst:
-            src.backup(dst)
+            src.backup(dst, pages=SQLITE_PAGES_PER_STEP,
+                       progress=lambda _status, remaining, total: report(total - remaining, total))
         src.close()
         dst.close()
         os.replace(tmp, target)

@@ -12,9 +12,11 @@ def main() -> None:
 def _register() -> None:
     # Each command lives in surveys/commands/<name>.py and exposes `command`.
     from surveys.commands import COMMANDS
+    from surveys.commands.progress import document_exit_codes
 
     for cmd in COMMANDS:
         main.add_command(cmd)
+    document_exit_codes(main)
 
 
 _register()

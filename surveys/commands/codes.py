@@ -17,9 +17,8 @@ from typing import NoReturn
 
 import click
 
-from surveys.commands.progress import QUIET_HELP
+from surveys.commands.progress import EXIT_CODES, QUIET_HELP
 
-EXIT_CODES = "Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage."
 #: The address printed on slips when neither --base-url nor SURVEY_BASE_URL is given.
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 

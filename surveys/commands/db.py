@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from surveys import config
+from surveys.commands.progress import QUIET_HELP, fraction
 
 
 def _url(url: str | None) -> str:
@@ -76,15 +77,20 @@ def current_cmd(url: str | None) -> None:
 @command.command("backup")
 @url_option
 @click.argument("file", type=click.Path(dir_okay=False))
-def backup_cmd(url: str | None, file: str) -> None:
-    """Write a backup of the database to FILE (SQLite file or pg_dump archive; FILE must not exist)."""
+@click.option("--quiet", "-q", is_flag=True, help=QUIET_HELP)
+def backup_cmd(url: str | None, file: str, quiet: bool) -> None:
+    """Write a backup of the database to FILE (SQLite file or pg_dump archive; FILE must not exist).
+
+    On a terminal a progress bar on stderr follows the copy."""
     from surveys import backup
 
     try:
-        done = backup.backup(url, file)
+        with fraction("backup", quiet=quiet) as report:
+            done = backup.backup(url, file, progress=report)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"backup of {done.tables} tables ({done.rows} rows) written to {done.path}")
+    if not quiet:
+        click.echo(f"backup of {done.tables} tables ({done.rows} rows) written to {done.path}")
 
 
 @command.command("restore")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveys.commands.progress import progress
+from surveys.commands.progress import EXIT_CODES, progress
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
@@ -33,7 +33,7 @@ FIRST_CODES = 30
 FIRST_ANSWERS = 8
 
 
-@click.command("demo", epilog="Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage.")
+@click.command("demo", epilog=EXIT_CODES)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write the synthetic waves as CSV files into DIR instead.")
 @click.option("--seed", type=int, default=None, help="Seed of the synthetic waves.")

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from surveys.commands.progress import EXIT_CODES
 from surveys.instrument import Instrument, Text
 from surveys.loader import InstrumentError, instrument_files, instruments_dir, load_all, load_instrument
 from surveys.xlsform import XLSFormError, import_xlsform
@@ -43,7 +44,6 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
-EXIT_CODES = "Exit codes: 0 done, 1 refused input (one line per problem), 2 wrong usage."
 
 
 @click.group("instruments", epilog=EXIT_CODES)

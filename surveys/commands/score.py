@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
+from surveys.commands.progress import QUIET_HELP, steps
 from surveys.commands.score_table import render_report
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
+
+
+def _no_step(name: str) -> None:
+    """A stage that nobody follows (no progress bar)."""
 
 
 class _Failure(Exception):
@@ -43,21 +49,27 @@ class _Failure(Exception):
 @click.option("--compare-instrument", "compare_instrument_path", type=click.Path(dir_okay=False),
               default=None, help="The instrument version of the --compare wave "
                                  "(default: the same --instrument).")
+@click.option("--quiet", "-q", is_flag=True, help=QUIET_HELP)
 def command(instrument_path: str | None, responses_path: str | None, wave: str | None,
             by: tuple[str, ...], fmt: str, compare_path: str | None,
-            compare_instrument_path: str | None) -> None:
-    """Score FILE.csv (or a database wave): scales, shares and indices as JSON (or a table)."""
+            compare_instrument_path: str | None, quiet: bool) -> None:
+    """Score FILE.csv (or a database wave): scales, shares and indices as JSON (or a table).
+
+    On a terminal a progress bar on stderr follows the stages (reading,
+    scoring); the figures alone go to stdout."""
+    stages = ["reading", "scoring"] + (["reading"] if compare_path else [])
     try:
-        if wave is not None:
-            if instrument_path or responses_path or compare_path or compare_instrument_path:
-                raise _Failure(["--wave scores a database wave: give it without --instrument, "
-                                "--responses, --compare or --compare-instrument"])
-            instrument, report = wave_report(wave, by)
-        elif not instrument_path or not responses_path:
-            raise _Failure(["give --instrument PATH --responses FILE.csv, or --wave SLUG"])
-        else:
-            instrument, report = build_report(instrument_path, responses_path, by, compare_path,
-                                              compare_instrument_path)
+        with steps(stages, quiet=quiet) as step:
+            if wave is not None:
+                if instrument_path or responses_path or compare_path or compare_instrument_path:
+                    raise _Failure(["--wave scores a database wave: give it without --instrument, "
+                                    "--responses, --compare or --compare-instrument"])
+                instrument, report = wave_report(wave, by, step)
+            elif not instrument_path or not responses_path:
+                raise _Failure(["give --instrument PATH --responses FILE.csv, or --wave SLUG"])
+            else:
+                instrument, report = build_report(instrument_path, responses_path, by, compare_path,
+                                                  compare_instrument_path, step)
     except _Failure as failure:
         for line in failure.lines:
             click.echo(line, err=True)
@@ -72,7 +84,8 @@ def command(instrument_path: str | None, responses_path: str | None, wave: str |
 
 def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
                  compare_path: str | None = None,
-                 compare_instrument_path: str | None = None) -> tuple["Instrument", dict[str, Any]]:
+                 compare_instrument_path: str | None = None,
+                 step: Callable[[str], None] = _no_step) -> tuple["Instrument", dict[str, Any]]:
     """Load, read, check ``by`` and score; raises ``_Failure`` for user errors.
 
     The ``compare_path`` wave is read against ``compare_instrument_path``
@@ -86,7 +99,10 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
     instrument = _load(instrument_path)
     other_instrument = _load(compare_instrument_path) if compare_instrument_path else instrument
     try:
+        step(f"reading {Path(responses_path).name}")
         dataset = read_responses_csv(responses_path, instrument)
+        if compare_path:
+            step(f"reading {Path(compare_path).name}")
         other = read_responses_csv(compare_path, other_instrument) if compare_path else None
     except CsvError as exc:
         raise _Failure([str(exc)]) from None
@@ -96,6 +112,7 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
 
     try:
         compare = (other_instrument, other) if other is not None else None
+        step("scoring")
         return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
     except BreakdownError as exc:
         raise _Failure([f"{responses_path}: --by: {exc}"]) from None
@@ -105,7 +122,8 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([f"cannot score: {exc}"]) from None
 
 
-def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict[str, Any]]:
+def wave_report(slug: str, by: tuple[str, ...] = (),
+                step: Callable[[str], None] = _no_step) -> tuple["Instrument", dict[str, Any]]:
     """Score wave ``slug`` of the database at ``DATABASE_URL`` (the analyst
     side's read, :meth:`surveys.store.Store.wave_dataset`); raises ``_Failure``."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -120,6 +138,7 @@ def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict
         try:
             survey = store.survey(slug)
             instrument = store.instrument(survey.instrument_sha256)
+            step(f"reading wave {slug}")
             dataset = store.wave_dataset(slug, use_cache=False)
         except UnknownSurvey:
             raise _Failure([f"no wave '{slug}' in the database"]) from None
@@ -136,6 +155,7 @@ def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict
     from scoring.report import score_report
 
     try:
+        step("scoring")
         return instrument, score_report(instrument, dataset, by=tuple(by))
     except ScoringError as exc:
         raise _Failure([f"cannot score: {exc}"]) from None
