@@ -27,6 +27,8 @@ def _bar(**kwargs: Any) -> Any:
 def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", quiet: bool = False,
              unit: str = "it") -> Iterator[T]:
     """``items`` with a progress bar on stderr (none when quiet or not a terminal)."""
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
     with _bar(total=total, desc=desc, unit=unit, quiet=quiet) as bar:
         for item in items:
             yield item
