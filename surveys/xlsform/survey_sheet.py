@@ -181,15 +181,8 @@ class SurveyReader:
         """A note with its own ``relevant``: shown where it stands (below the
         question before it on its page, or at the top) when the condition holds."""
         name = row.text("name") or f"note_{row.number}"
-        if not NAME_RE.match(name):
-            self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
-                                  "starting with a letter (e.g. q1)", "name_format", name=name)
+        if not self.claim(row, name):
             return
-        if name in self.names:
-            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique",
-                     "name_taken", name=name, other_row=self.names[name])
-            return
-        self.names[name] = row.number
         try:
             cond = ex.to_condition(ex.parse(row.text("relevant")), self.questions)
         except ex.ExpressionError as exc:
@@ -197,11 +190,25 @@ class SurveyReader:
             return
         text = self.ctx.texts(self.sheet, row, "label")
         if not text:
-            self.err(row, "label", f"note '{name}' has no label (its text)", "label_missing", name=name)
+            self.err(row, "label", f"note '{name}' has no label (its text)", "note_no_label", name=name)
             return
         items = self.page.doc["items"] if self.page is not None else []
         note = {"id": name, **({"after": items[-1]["id"]} if items else {}), "show_if": cond, "text": text}
         (self.page.shown_if if self.page is not None else self.pending_shown_if).append(note)
+
+    def claim(self, row: Row, name: str) -> bool:
+        """Take ``name`` for the question or note on ``row``; False after
+        reporting a bad or already used name."""
+        if not NAME_RE.match(name):
+            self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
+                                  "starting with a letter (e.g. q1)", "name_format", name=name)
+            return False
+        if name in self.names:
+            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique",
+                     "name_taken", name=name, other_row=self.names[name])
+            return False
+        self.names[name] = row.number
+        return True
 
     # questions
     def question(self, row: Row, raw: str) -> None:
@@ -211,15 +218,8 @@ class SurveyReader:
         if not name:
             self.err(row, "name", "the question has no name; give it a short id such as q1", "name_missing")
             return
-        if not NAME_RE.match(name):
-            self.err(row, "name", f"the name '{name}' must be lower-case letters, digits and _, "
-                                  "starting with a letter (e.g. q1)", "name_format", name=name)
+        if not self.claim(row, name):
             return
-        if name in self.names:
-            self.err(row, "name", f"the name '{name}' is also used on row {self.names[name]}; names must be unique",
-                     "name_taken", name=name, other_row=self.names[name])
-            return
-        self.names[name] = row.number
         assert self.page is not None
         p = len(self.pages) - 1
         i = len(self.page.doc["items"])

@@ -162,6 +162,7 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
                                "with a letter (e.g. q1).", **p),
     "name_taken": lambda p: _("The name %(name)s is also used on row %(other_row)s; names must be unique.", **p),
     "label_missing": lambda p: _("The question %(name)s has no label (its text).", **p),
+    "note_no_label": lambda p: _("The note %(name)s has no label (its text).", **p),
     "list_unknown": lambda p: _("There is no list %(list)s on the choices sheet.", **p),
     "column_unsupported": lambda p: _("The column %(name)s is not supported; clear it or delete the column.", **p),
     "setting_unsupported": lambda p: _("The setting %(setting)s is not supported (only default_language, form_id, "
