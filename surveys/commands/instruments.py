@@ -130,7 +130,7 @@ def _summary(inst: Instrument, lang: str) -> list[str]:
         for item in page.items:
             what = item.scale or ("preset" if item.options_from == "preset" else "")
             if item.kind == "number":
-                what = f"{item.min}-{item.max}"
+                what = f"{item.min}-{item.max}" + (f" ({item.decimals} dec.)" if item.decimals else "")
             extra = f" group={item.group}" if item.group else ""
             extra += f" [shown if {_cond(item.show_if)}]" if item.show_if else ""
             out.append(f"    {item.id:<22} {item.kind:<6} {what:<16}{extra}  {item.text.get(lang)}")
