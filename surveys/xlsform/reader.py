@@ -4,9 +4,10 @@
 The document is the parsed form of an instrument YAML file; it is checked by
 the same schema and meaning checks as a YAML file, and each problem is
 reported at the cell it came from (``FILE:SHEET:ROW:COLUMN: message``).
-Supported survey types: ``text``, ``integer``, ``select_one L``,
+Supported survey types: ``text``, ``integer``, ``decimal``, ``select_one L``,
 ``select_multiple L`` (each optionally ``or_other``), ``note`` (the page's
-introduction) and ``begin group`` / ``end group`` (one page), read by
+introduction, or with ``relevant`` a conditional page note) and
+``begin group`` / ``end group`` (one page), read by
 ``choices`` (settings, choices), ``survey_sheet`` and ``scoring_sheet``. The mapping
 is described in ``instruments/README.md``.
 """
