@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -16,50 +17,7 @@ import pytest
 
 from respondent_support import Browser, make_app
 
-INSTRUMENT = """
-id: decimals-test
-version: "1"
-title: {sv: Mått, en: Measures, ar: قياسات}
-languages: [sv, en, ar]
-response_scales:
-  yn:
-    numeric: false
-    options:
-      - {code: 1, label: {sv: Ja, en: "Yes", ar: نعم}}
-      - {code: 2, label: {sv: Nej, en: "No", ar: لا}}
-pages:
-  - id: p1
-    title: {sv: Sida 1, en: Page 1}
-    items:
-      - id: weight
-        kind: number
-        min: 0.5
-        max: 2.5
-        decimals: 1
-        text: {sv: Vikt i kg, en: Weight in kg, ar: الوزن}
-      - id: ratio
-        kind: number
-        min: -1
-        max: 10
-        decimals: 2
-        text: {sv: Kvot, en: Ratio, ar: نسبة}
-      - id: smoker
-        kind: single
-        scale: yn
-        text: {sv: "Röker du?", en: "Do you smoke?", ar: "هل تدخن؟"}
-  - id: p2
-    title: {sv: Sida 2, en: Page 2}
-    notes:
-      - id: smoke_note
-        show_if: {item: smoker, in: [1]}
-        text: {sv: Frågorna gäller rökning., en: These questions are about smoking., ar: الأسئلة عن التدخين.}
-    items:
-      - id: age
-        kind: number
-        min: 10
-        max: 99
-        text: {sv: Ålder, en: Age}
-"""
+INSTRUMENT = (Path(__file__).parent / "decimals-test.yaml").read_text(encoding="utf-8")
 P = "/s/decimals-1"
 ERRORS = {
     "sv": ("Skriv ett tal", "Skriv högst 1 decimal", "Skriv ett tal från 0,5 till 2,5"),
