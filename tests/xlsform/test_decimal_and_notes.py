@@ -65,3 +65,20 @@ def test_export_converts_with_pyxform_and_imports_back(tmp_path: Path) -> None:
     back = import_xlsform(out)
     assert back.document == first.document
     assert back.instrument.sha256 == first.instrument.sha256
+
+
+def test_changed_decimal_places_are_an_options_change(tmp_path: Path) -> None:
+    import copy
+
+    from surveys.loader import instrument_from_document
+    from surveys.versions import item_changes
+
+    first = import_xlsform(_form(tmp_path)).document
+    second = copy.deepcopy(first)
+    weight = second["pages"][0]["items"][0]
+    weight["decimals"] = 2
+    old, new = instrument_from_document(first, "a"), instrument_from_document(second, "b")
+    assert [(c.kind, c.item, c.detail) for c in item_changes(old, new)] == [("options", "weight", "decimals 1 -> 2")]
+    assert old.answer_options("weight") != new.answer_options("weight")
+    # a whole-number item's answer options are as before decimals existed
+    assert old.answer_options("cigs") == ((0, {}), (80, {}))
