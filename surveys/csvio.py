@@ -75,8 +75,10 @@ class _Problem:
     refusal: Refusal
 
 
-def read_responses_csv(path: str | os.PathLike[str], instrument: "Instrument") -> Dataset:
-    """Parse the responses CSV at ``path`` against ``instrument``.
+def read_responses_csv(path: str | os.PathLike[str], instrument: "Instrument",
+                       progress: Callable[[int, int], None] | None = None) -> Dataset:
+    """Parse the responses CSV at ``path`` against ``instrument``; ``progress``
+    (columns done, columns) follows the parsing of a large file.
 
     Raises :class:`CsvError` for an empty file, an unknown delimiter, a column
     whose name looks like a misspelt item id, a row with the wrong number of
@@ -87,10 +89,11 @@ def read_responses_csv(path: str | os.PathLike[str], instrument: "Instrument") -
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise CsvError(name, f"cannot read the file ({exc.strerror or exc})") from None
-    return read_responses_bytes(raw, instrument, name=name)
+    return read_responses_bytes(raw, instrument, name=name, progress=progress)
 
 
-def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv>") -> Dataset:
+def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv>",
+                         progress: Callable[[int, int], None] | None = None) -> Dataset:
     """Like :func:`read_responses_csv`, from the file's bytes."""
     try:
         text = _decode(raw)
@@ -129,7 +132,7 @@ def read_responses_bytes(raw: bytes, instrument: "Instrument", name: str = "<csv
                               + ", but the header has %(expected)d", **counts)
         raise CsvError(name, refusal, row=line_of(positions[k]))
     columns = list(zip(*rows))
-    return _build(plan, columns, lambda k: line_of(positions[k]), instrument, name)
+    return _build(plan, columns, lambda k: line_of(positions[k]), instrument, name, progress)
 
 
 class _LineNumbers:
@@ -457,7 +460,8 @@ def _zero_one(cell: str) -> float:
 # --- assembling the dataset ---------------------------------------------------
 
 def _build(plan: list[_Column], columns: list[tuple[str, ...]],
-           line_of: Callable[[int], int], instrument: "Instrument", name: str) -> Dataset:
+           line_of: Callable[[int], int], instrument: "Instrument", name: str,
+           progress: Callable[[int, int], None] | None = None) -> Dataset:
     n = len(columns[0]) if columns else 0
     layout = matrix_layout(instrument)
     col_index = {c: k for k, c in enumerate(layout)}
@@ -470,7 +474,9 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
         if problem is not None:
             problems.append((problem.index, col.index, col.name, problem.refusal))
 
-    for col in plan:
+    for done, col in enumerate(plan):
+        if progress is not None:
+            progress(done, len(plan))
         cells = columns[col.index]
         if col.role == "unnamed":  # a trailing delimiter is harmless when empty
             if any(c.strip() for c in cells):
@@ -520,6 +526,8 @@ def _build(plan: list[_Column], columns: list[tuple[str, ...]],
             inverse = np.fromiter(map(distinct.__getitem__, cells), dtype=np.intp, count=len(cells))
             targets = [col_index[f"{col.item.id}_{c}"] for c in codes]
             matrix[:, targets] = block[inverse]
+    if progress is not None:
+        progress(len(plan), len(plan))
     if problems:
         index, _, column, refusal = min(problems, key=lambda p: p[:2])
         raise CsvError(name, refusal, row=line_of(index), column=column)

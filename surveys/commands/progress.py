@@ -35,21 +35,36 @@ def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", qu
             bar.update(1)
 
 
+class Stages:
+    """The stages of one job on a bar: call it with each stage's name as it
+    starts (``stages("scoring")``); :meth:`part` shows how far the current
+    stage is (``12/40 columns``). Without a bar (``Stages()``) it does nothing."""
+
+    def __init__(self, bar: Any = None) -> None:
+        self.bar = bar
+        self.started = 0
+
+    def __call__(self, name: str) -> None:
+        if self.bar is None:
+            return
+        if self.started:
+            self.bar.update(1)
+        self.started += 1
+        self.bar.set_description(name)
+        self.bar.set_postfix_str("")
+
+    def part(self, done: int, total: int, unit: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{done}/{total} {unit}")
+
+
 @contextmanager
-def steps(names: Sequence[str], *, quiet: bool = False) -> Iterator[Callable[[str], None]]:
-    """A bar over the named stages of one job; call the yielded function with
-    each stage's name as it starts (``step("scoring")``)."""
+def steps(names: Sequence[str], *, quiet: bool = False) -> Iterator[Stages]:
+    """A bar over the named stages of one job (see :class:`Stages`)."""
     with _bar(total=len(names), unit="step", quiet=quiet) as bar:
-        started: list[str] = []
-
-        def step(name: str) -> None:
-            if started:
-                bar.update(1)
-            started.append(name)
-            bar.set_description(name)
-
-        yield step
-        if started:
+        stages = Stages(bar)
+        yield stages
+        if stages.started:
             bar.update(1)
 
 

@@ -7,22 +7,19 @@ column, waves that cannot be compared) is one line on stderr and exit 1.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveys.commands.progress import QUIET_HELP, steps
+from surveys.commands.progress import QUIET_HELP, Stages, steps
 from surveys.commands.score_table import render_report
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument
-
-
-def _no_step(name: str) -> None:
-    """A stage that nobody follows (no progress bar)."""
 
 
 class _Failure(Exception):
@@ -85,7 +82,7 @@ def command(instrument_path: str | None, responses_path: str | None, wave: str |
 def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
                  compare_path: str | None = None,
                  compare_instrument_path: str | None = None,
-                 step: Callable[[str], None] = _no_step) -> tuple["Instrument", dict[str, Any]]:
+                 step: Stages = Stages()) -> tuple["Instrument", dict[str, Any]]:
     """Load, read, check ``by`` and score; raises ``_Failure`` for user errors.
 
     The ``compare_path`` wave is read against ``compare_instrument_path``
@@ -99,11 +96,12 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
     instrument = _load(instrument_path)
     other_instrument = _load(compare_instrument_path) if compare_instrument_path else instrument
     try:
+        columns = functools.partial(step.part, unit="columns")
         step(f"reading {Path(responses_path).name}")
-        dataset = read_responses_csv(responses_path, instrument)
+        dataset = read_responses_csv(responses_path, instrument, progress=columns)
         if compare_path:
             step(f"reading {Path(compare_path).name}")
-        other = read_responses_csv(compare_path, other_instrument) if compare_path else None
+        other = read_responses_csv(compare_path, other_instrument, progress=columns) if compare_path else None
     except CsvError as exc:
         raise _Failure([str(exc)]) from None
     from scoring.disclosure import BreakdownError  # scipy is imported only when scoring
@@ -123,7 +121,7 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
 
 
 def wave_report(slug: str, by: tuple[str, ...] = (),
-                step: Callable[[str], None] = _no_step) -> tuple["Instrument", dict[str, Any]]:
+                step: Stages = Stages()) -> tuple["Instrument", dict[str, Any]]:
     """Score wave ``slug`` of the database at ``DATABASE_URL`` (the analyst
     side's read, :meth:`surveys.store.Store.wave_dataset`); raises ``_Failure``."""
     from sqlalchemy.exc import SQLAlchemyError

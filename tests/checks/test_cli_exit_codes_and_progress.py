@@ -117,3 +117,17 @@ def test_backup_and_score_show_a_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert "scoring" in stderr and "step" in stderr
     status, stdout, stderr = _run_on_terminal(args + ["--quiet"])
     assert status == 0 and '"n_respondents": 2' in stdout and stderr == ""
+
+
+def test_csv_reading_reports_its_columns(tmp_path: Path) -> None:
+    """The CSV reader tells how far it is, column by column (the score bar's "k/n columns")."""
+    from surveys.csvio import read_responses_csv
+    from surveys.loader import load_instrument
+
+    csv = tmp_path / "r.csv"
+    csv.write_text("q1,q2,q3,q4,case\n1,2,3,1,a\n2,,1,2,b\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    dataset = read_responses_csv(csv, load_instrument(ROOT / "tests" / "instruments" / "mini.yaml"),
+                                 progress=lambda done, total: seen.append((done, total)))
+    assert dataset.n == 2
+    assert seen == [(k, 5) for k in range(6)]
