@@ -14,6 +14,7 @@ import numpy as np
 from scoring.comparison import check_instruments_comparable
 from scoring.disclosure import Disclosure
 from scoring.errors import IncomparableError
+from scoring.model_json import report_to_json
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
 from surveys.dataset import Dataset
@@ -94,7 +95,7 @@ def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> d
                 hit[1] is (compare.dataset if compare is not None else None):
             _REPORTS.move_to_end(key)
             return copy.deepcopy(hit[2])
-    result = score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
+    result = report_to_json(score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other))
     if not wave.dataset.matrix.flags.writeable:  # only a cached (frozen) dataset
         with _REPORTS_LOCK:
             _REPORTS[key] = (wave.dataset, compare.dataset if compare else None, result)
