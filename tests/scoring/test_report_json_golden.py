@@ -10,7 +10,7 @@ import pytest
 
 from scoring.model_json import report_to_json
 from scoring.report import score_report
-from report_golden import CASES, GOLDEN, inputs
+from report_golden import CASES, GOLDEN, golden_table, inputs
 
 
 def _plain_types(value, path="$"):
@@ -35,3 +35,14 @@ def test_serialised_report_equals_the_golden_json(case: str) -> None:
     assert got == json.loads(text)
     # the same keys in the same order, and each number written the same way
     assert json.dumps(got, ensure_ascii=False, indent=2, allow_nan=False) + "\n" == text
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_score_table_reads_the_model_as_it_read_the_json(case: str) -> None:
+    """``score --format table`` renders the report objects to the text it
+    rendered from the JSON before the model existed."""
+    from surveys.commands.score_table import render_report
+
+    instrument, dataset, by, compare = inputs(case)
+    report = score_report(instrument, dataset, by=by, compare=compare)
+    assert render_report(report, instrument) == golden_table(case)
