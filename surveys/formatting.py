@@ -38,6 +38,12 @@ class Formatter:
             return f"{value}{unit}"
         return self._decimal(f"{float(value):.{digits}f}") + unit
 
+    def short(self, value: float | None, digits: int = 2) -> str:
+        """A figure without trailing zeros (axis ticks, reference lines): ``4``, ``3.72``, ``1.7``."""
+        if value is None:
+            return HIDDEN
+        return self._decimal(f"{float(value):.{digits}f}".rstrip("0").rstrip("."))
+
     def percent(self, value: float | None, digits: int = 1) -> str:
         """A percentage (already 0-100): ``12.3 %``."""
         return self.number(value, digits, " %")
