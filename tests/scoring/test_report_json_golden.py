@@ -46,3 +46,21 @@ def test_score_table_reads_the_model_as_it_read_the_json(case: str) -> None:
     instrument, dataset, by, compare = inputs(case)
     report = score_report(instrument, dataset, by=by, compare=compare)
     assert render_report(report, instrument) == golden_table(case)
+
+
+def test_the_report_is_frozen_and_rendering_leaves_it_unchanged() -> None:
+    """The analyst pages share one cached report between requests: no
+    renderer may change it."""
+    import dataclasses
+
+    from surveys.commands.score_table import render_report
+    from surveys.exports.report import report_sheets
+
+    instrument, dataset, by, compare = inputs("cannabis-2018-by-school-vs-2014")
+    report = score_report(instrument, dataset, by=by, compare=compare)
+    before = json.dumps(report_to_json(report))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.scales["restrictive"].overall.mean = 0.0  # type: ignore[misc]
+    render_report(report, instrument)
+    report_sheets(report)
+    assert json.dumps(report_to_json(report)) == before
