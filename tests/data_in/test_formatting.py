@@ -57,3 +57,9 @@ def test_texts_in_the_language_or_swedish() -> None:
     assert F.text(label) == "Restrictive"
     assert Formatter("ar").text(label) == "Restriktiv"
     assert F.text(None) == "" and F.text({}) == ""
+
+
+def test_readers_get_the_decimal_comma_in_swedish_only() -> None:
+    assert Formatter.for_readers("sv").number(3.72) == "3,72"
+    assert Formatter.for_readers("en").number(3.72) == "3.72"
+    assert Formatter("sv").number(3.72) == "3.72"  # the analyst pages and the CLI, as the downloads
