@@ -1,10 +1,13 @@
 """Storage, scoring and import refusals in the analyst's language.
 
 The store raises :class:`surveys.store.StoreError`, the scoring engine
-:class:`scoring.errors.IncomparableError` and the CSV reader
-:class:`surveys.csvio.Refusal` with an English message and a reason key; the
-cases an analyst can reach are worded here with gettext. Any other refusal
-keeps its one-line English message.
+:class:`scoring.errors.ScoringError` (and its kinds
+:class:`~scoring.errors.IncomparableError` and
+:class:`~scoring.disclosure.BreakdownError`) and the CSV reader
+:class:`surveys.csvio.Refusal` with an English message and a reason key;
+every key is worded here with gettext (``tests/analyst/test_reason_keys.py``
+finds the keys in the code and fails on one without a wording). A refusal
+without a key keeps its one-line English message.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any, Callable
 from flask_babel import gettext as _
 
 from scoring.disclosure import BreakdownError
-from scoring.errors import IncomparableError
+from scoring.errors import IncomparableError, ScoringError
 from surveys.store import StoreError
 
 _MESSAGES: dict[str, Callable[[dict], str]] = {
@@ -34,6 +37,13 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
     "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
+    "slug_invalid": lambda p: _("The address %(slug)s must be 1–100 lower-case letters, digits or dashes.", **p),
+    "mode_invalid": lambda p: _("A wave collects answers with codes or through an open link, not %(mode)s.", **p),
+    "label_empty": lambda p: _("Give the wave a name."),
+    "preset_invalid": lambda p: _("The list for the group %(group)s must hold non-empty values.", **p),
+    "code_count": lambda p: _("Issue between 1 and %(max)s codes at a time.", **p),
+    "codes_collide": lambda p: _("No unused codes could be drawn this time; try again."),
+    "retention_date": lambda p: _("Write the date as YYYY-MM-DD, or leave it empty for none."),
 }
 
 
@@ -61,13 +71,38 @@ def store_error_message(exc: StoreError) -> str:
     return message(exc.params) if message else str(exc)
 
 
+#: The parts of a scale definition that ``scale_differs`` names (``aspects``).
+_SCALE_ASPECTS: dict[str, Callable[[], str]] = {
+    "items": lambda: _("its items"),
+    "reversed": lambda: _("its reverse-coded items"),
+    "range": lambda: _("its response range"),
+    "method": lambda: _("how it is scored"),
+    "key": lambda: _("its answer key"),
+    "min_answered": lambda: _("the least number of items answered"),
+}
+
+
+def _scale_differs(p: dict) -> str:
+    aspects = ", ".join(_SCALE_ASPECTS[a]() for a in p.get("aspects", ()) if a in _SCALE_ASPECTS)
+    if not aspects:
+        return _("The scale %(scale)s is defined differently in the two waves.", scale=p["scale"])
+    return _("The scale %(scale)s is defined differently in the two waves (%(aspects)s).", scale=p["scale"],
+             aspects=aspects)
+
+
+def _earlier_unscorable(p: dict) -> str:
+    if p.get("missing"):
+        return _("The scale %(scale)s cannot be scored in the earlier wave: its data has no column for "
+                 "%(missing)s.", scale=p["scale"], missing=p["missing"])
+    return _("The scale %(scale)s cannot be scored in the earlier wave.", scale=p["scale"])
+
+
 _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
     "different_instruments": lambda p: _("Waves of different instruments (%(current)s and %(earlier)s) cannot "
                                          "be compared.", **p),
     "scale_missing": lambda p: _("The scale %(scale)s is missing from the earlier wave.", **p),
-    "scale_differs": lambda p: _("The scale %(scale)s is defined differently in the two waves (%(detail)s).", **p),
-    "earlier_unscorable": lambda p: _("The scale %(scale)s cannot be scored in the earlier wave (%(detail)s).",
-                                      **p),
+    "scale_differs": _scale_differs,
+    "earlier_unscorable": _earlier_unscorable,
     "no_answers": lambda p: _("That wave has no submitted answers."),
     "item_reworded": lambda p: _("The item %(item)s of %(scale)s was reworded between the two instrument "
                                  "versions.", **p),
@@ -99,6 +134,27 @@ _BREAKDOWN: dict[str, Callable[[dict], str]] = {
 def breakdown_message(exc: BreakdownError) -> str:
     """Why a breakdown is refused, in the current language."""
     message = _BREAKDOWN.get(exc.reason)
+    return message(exc.params) if message else str(exc)
+
+
+_SCORING: dict[str, Callable[[dict], str]] = {
+    "unknown_column": lambda p: _("There is no group %(column)s in this wave (groups: %(known)s).", **p),
+    "column_length": lambda p: _("The group %(column)s has %(values)s values for %(n)s respondents.", **p),
+    "too_many_columns": lambda p: _("A breakdown takes one or two groups."),
+    "same_column": lambda p: _("A breakdown names the same group twice."),
+    "no_item_column": lambda p: _("The scale %(scale)s cannot be scored: the data has no column for %(items)s.",
+                                  **p),
+}
+
+
+def scoring_message(exc: ScoringError) -> str:
+    """Any scoring refusal (incomparable waves, a refused breakdown, data
+    that cannot be scored) in the current language."""
+    if isinstance(exc, IncomparableError):
+        return incomparable_message(exc)
+    if isinstance(exc, BreakdownError):
+        return breakdown_message(exc)
+    message = _SCORING.get(exc.reason)
     return message(exc.params) if message else str(exc)
 
 
@@ -136,9 +192,24 @@ _IMPORT: dict[str, Callable[[dict], str]] = {
 }
 
 
+#: Answers the store refuses when an imported row is stored (``surveys.store.validate``,
+#: ``surveys.store.bulk_import``).
+_ANSWER: dict[str, Callable[[dict], str]] = {
+    "answer_not_text": lambda p: _("%(item)s expects a text.", **p),
+    "answer_too_long": lambda p: _("The text of %(item)s is longer than %(max)s characters.", **p),
+    "answer_not_whole": lambda p: _("%(item)s expects a whole number, not %(value)s.", **p),
+    "answer_out_of_range": lambda p: _("%(value)s is outside the range of %(item)s (%(min)s–%(max)s).", **p),
+    "answer_not_code": lambda p: _("%(value)s is not one of the answer codes of %(item)s.", **p),
+    "answer_not_codes": lambda p: _("%(item)s expects a list of answer codes.", **p),
+    "bad_date": lambda p: _("%(value)s is not a date (write YYYY-MM-DD).", **p),
+    "groups_not_mapping": lambda p: _("The groups of a row must be pairs of a group and its value."),
+    "not_an_item": lambda p: _("%(item)s is not a question of %(instrument)s.", **p),
+}
+
+
 def import_rejection_message(rejection: Any) -> str:
     """Why a row of an imported file was rejected, in the current language."""
-    message = _IMPORT.get(rejection.kind)
+    message = _IMPORT.get(rejection.kind) or _ANSWER.get(rejection.kind)
     return message(rejection.params) if message else rejection.reason
 
 
