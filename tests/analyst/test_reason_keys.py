@@ -200,20 +200,22 @@ def test_incomparable_waves_are_refused_in_swedish_on_the_page(env, logged_in) -
     assert "Resultaten kan inte delas upp efter nonesuch" in _page(r)
 
 
+def _rejected_rows(c: Any, rows: str) -> str:
+    """Import ``rows`` as a CSV file into cannabis-2018 (refused): the table of rejected rows."""
+    r = c.post_form("/analyst/cannabis-2018/import", {"file": (io.BytesIO(rows.encode()), "w.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400
+    page = _page(r)
+    return page[page.index('id="rejected"'):page.index("</table>", page.index('id="rejected"'))]
+
+
 def test_a_csv_import_with_bad_rows_is_explained_in_swedish(env, logged_in) -> None:
     c = logged_in("a")
     rows = ("school,grade,gender,use,att01\n"
             "Rinmansskolan,1,1,1,5\n"
             "Rinmansskolan,1,1,1,9\n"      # att01 outside its scale (csvio)
             "Rinmansskolan,1,1,x,5\n")     # text in a number item (csvio)
-    html = c.get("/analyst/cannabis-2018/import").get_data(as_text=True)
-    from .conftest import csrf_token
-
-    r = c.client.post("/analyst/cannabis-2018/import", content_type="multipart/form-data",
-                      data={"file": (io.BytesIO(rows.encode()), "w.csv"), "csrf_token": csrf_token(html)})
-    assert r.status_code == 400
-    page = _page(r)
-    table = page[page.index('id="rejected"'):page.index("</table>", page.index('id="rejected"'))]
+    table = _rejected_rows(c, rows)
     reasons = re.findall(r"<td>([^<]*)</td></tr>", table)
     assert len(reasons) == 2, table
     assert reasons[0].startswith("Koden 9 finns inte på skalan för att01"), reasons
@@ -228,14 +230,7 @@ def test_rows_the_store_refuses_are_explained_in_swedish(env, logged_in) -> None
     knows no presets) and is refused by the store; its row is still named."""
     c = logged_in("a")
     rows = "school,grade,gender,use,att01\n1,1,1,1,5\n7,1,1,1,5\n"
-    html = c.get("/analyst/cannabis-2018/import").get_data(as_text=True)
-    from .conftest import csrf_token
-
-    r = c.client.post("/analyst/cannabis-2018/import", content_type="multipart/form-data",
-                      data={"file": (io.BytesIO(rows.encode()), "w.csv"), "csrf_token": csrf_token(html)})
-    assert r.status_code == 400
-    page = _page(r)
-    table = page[page.index('id="rejected"'):page.index("</table>", page.index('id="rejected"'))]
+    table = _rejected_rows(c, rows)
     assert re.findall(r'<th scope="row">(\d+)</th>', table) == ["3"]
     assert "7 är inte en av svarskoderna för school" in table
 
@@ -244,3 +239,23 @@ def test_a_refused_breakdown_is_titled_as_such(env, logged_in) -> None:
     r = logged_in("admin").get("/analyst/cannabis-2018/results?by=nonesuch&lang=sv")
     assert r.status_code == 400
     assert "<h1>Den här uppdelningen publiceras inte</h1>" in _page(r)
+
+
+def test_form_validation_errors_are_in_swedish(env, logged_in) -> None:
+    """WTForms' own messages and ours, in the Swedish interface, each next to
+    its field and linked to it."""
+    c = logged_in("admin")
+    r = c.post_form("/analyst/cannabis-2018/codes?lang=sv", {"count": "0", "output": "html"})
+    assert r.status_code == 400
+    page = _page(r)
+    assert '<p class="field-error" id="count-error-1"><span class="visually-hidden">Fel:</span> ' \
+           "Numret måste vara mellan 1 och 2000.</p>" in page
+    assert re.search(r'<input [^>]*aria-describedby="count-error-1"[^>]*aria-invalid="true"', page) or \
+        re.search(r'<input [^>]*aria-invalid="true"[^>]*aria-describedby="count-error-1"', page), page
+    sha = env.store.survey("cannabis-2018").instrument_sha256
+    r = c.post_form("/analyst/waves/new?lang=sv", {"instrument": sha, "slug": "Inte En Adress", "label": "",
+                                                   "mode": "codes", "presets": ""})
+    assert r.status_code == 400
+    page = _page(r)
+    assert "Det här fältet är obligatoriskt." in page  # the label
+    assert "This field is required" not in page and "Use lower-case" not in page
