@@ -259,3 +259,5 @@ def test_form_validation_errors_are_in_swedish(env, logged_in) -> None:
     page = _page(r)
     assert "Det här fältet är obligatoriskt." in page  # the label
     assert "This field is required" not in page and "Use lower-case" not in page
+    # a hint is text: its <slug> is shown, not taken for a tag
+    assert '<p class="hint" id="slug-hint">Enkäten besvaras på /s/&lt;slug&gt;/.</p>' in r.get_data(as_text=True)

@@ -3,7 +3,8 @@ measured in Chromium: every control has a label, text-like controls, option
 rows, buttons, hints and errors have the computed styles of their respondent
 counterparts (border, font size, minimum height, colours), a focused control
 shows the same focus ring, touch targets are at least 44 px high, an error is
-linked to its control with aria-describedby, and the colours used reach WCAG
+linked to its control with aria-describedby, and the colours used (links and
+the header included) reach WCAG
 AA contrast (4.5:1) against what lies behind them.
 
 The respondent references are real respondent pages: the code page after a
@@ -188,8 +189,9 @@ def _check_page(driver, ref: dict, page: str) -> list[dict]:
             for prop in ("fontSize", "fontWeight", "color"):
                 assert s[prop] == ref[key][prop], f"{page}: {css} {prop} {s[prop]} != {ref[key][prop]}"
     for css in ("main label", "main legend", "main .hint", "main .field-error", "main form button",
-                "main .error-box p"):
-        for el in main.find_elements(By.CSS_SELECTOR, css.removeprefix("main ")):
+                "main .error-box p", "main a", "main nav span", "header a", "header button"):
+        within, _, selector = css.partition(" ")
+        for el in driver.find_element(By.TAG_NAME, within).find_elements(By.CSS_SELECTOR, selector):
             ratio = driver.execute_script(CONTRAST, el)
             assert ratio >= 4.5, f"{page}: {css} {el.text[:40]!r} has contrast {ratio:.2f}"
     return controls
