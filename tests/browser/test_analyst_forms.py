@@ -4,8 +4,8 @@ rows, buttons, hints and errors have the computed styles of their respondent
 counterparts (border, font size, minimum height, colours), a focused control
 shows the same focus ring, touch targets are at least 44 px high, an error is
 linked to its control with aria-describedby, and the colours used (links and
-the header included) reach WCAG
-AA contrast (4.5:1) against what lies behind them.
+the header included) reach WCAG AA contrast (4.5:1) against what lies behind
+them.
 
 The respondent references are real respondent pages: the code page after a
 wrong code (text field, hint, error, button) and the first question page of
