@@ -121,7 +121,8 @@ class WavesMixin(InstrumentsMixin):
             if isinstance(labels, (str, bytes)) or not all(
                 isinstance(x, str) and x.strip() for x in labels
             ):
-                raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels", "preset_invalid", group=group)
+                raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels", "preset_invalid",
+                                    group=group)
             values = [x.strip() for x in labels]
             if len(set(values)) != len(values):
                 raise InvalidSurvey(f"preset '{group}' lists a label twice", "preset_duplicate", group=group)

@@ -55,7 +55,10 @@ return out;
 #: The WCAG contrast ratio of an element's text against the first opaque
 #: background behind it.
 CONTRAST = """
-function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+function rgb(c) {
+  const m = c.match(/[\\d.]+/g).map(Number);
+  return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1};
+}
 function lum(c) {
   const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
   return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
@@ -90,8 +93,8 @@ def _styles(driver, css: str) -> list[dict]:
 
 
 def _focus_ring(driver, css: str) -> tuple[str, str, str]:
-    """The outline of the element when focused from the keyboard (Tab from
-    the element before it lands on it)."""
+    """The outline and ring (box shadow) of the element while it has the
+    focus (given by script)."""
     from selenium.webdriver.common.by import By
 
     element = driver.find_element(By.CSS_SELECTOR, css)
@@ -172,7 +175,8 @@ def _check_page(driver, ref: dict, page: str) -> list[dict]:
             continue
         s = driver.execute_script(STYLE, el)
         for key in ("border", "fontSize", "fontFamily", "minHeight", "radius", "color", "background"):
-            assert s[key] == ref["input"][key], f"{page}: {el.get_attribute('name')} {key} {s[key]} != {ref['input'][key]}"
+            assert s[key] == ref["input"][key], \
+                f"{page}: {el.get_attribute('name')} {key} {s[key]} != {ref['input'][key]}"
         assert s["height"] >= 44, f"{page}: {el.get_attribute('name')} is {s['height']} px high"
     for s in _styles(driver, "main form button[type=submit]"):
         for key in ("fontSize", "fontWeight", "minHeight", "radius", "border", "color", "background"):
