@@ -52,7 +52,7 @@ class Context:
             except LanguageError as exc:
                 if (sheet.name, header) not in self.bad_languages:
                     self.bad_languages.add((sheet.name, header))
-                    self.error(sheet.name, 1, header, str(exc))
+                    self.error(sheet.name, 1, header, str(exc), exc.key, **exc.params)
                 return None
             if code == self.default_language and sheet.header(split_column(header)[0]) in sheet.columns:
                 pass  # label and label::Svenska (sv) together: the language column wins per cell

@@ -57,7 +57,8 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
                 ctx.at(("response_scales", lname, "options", k, "label"), "choices", number, "label")
         else:
             ctx.error("choices", cl.row, "list_name", f"the list name '{lname}' must be lower-case letters, "
-                                                      "digits and _, starting with a letter")
+                                                      "digits and _, starting with a letter", "list_name_format",
+                      list=lname)
     if "sv" not in ctx.languages:
         ctx.error(survey.name, 1, "label", "the form has no Swedish texts: add label::Svenska (sv) columns, "
                                            "or set default_language to Svenska (sv) in the settings sheet "

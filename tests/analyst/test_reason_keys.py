@@ -1,7 +1,8 @@
 """Every refusal an analyst can meet is worded in Swedish (issue 16, item 5).
 
-The reason keys are found in the code itself (every ``raise`` of a refusal
-with a constant key in ``surveys/``, ``scoring/`` and ``webapp/``), so a new
+The reason keys are found in the code itself (every refusal made with a
+constant key in ``surveys/``, ``scoring/`` and ``webapp/``, the XLSForm
+problems included), so a new
 key without a wording in ``webapp/analyst/messages.py`` fails here. Then real
 requests in the Swedish interface show Swedish refusals for incomparable
 waves and for a CSV import with bad rows.
@@ -49,13 +50,27 @@ def _calls() -> Iterator[tuple[str, str, ast.Call, ast.Module]]:
                     yield str(path.relative_to(ROOT)), name, node, tree
 
 
+#: Where the key is among the positional arguments, when not the second.
+_KEY_POSITION = {"Refusal": 0, "err": 3, "error": 4, "Problem": 5}
+
+
 def _reason_arg(name: str, call: ast.Call) -> ast.expr | None:
     """The expression giving the reason key of a refusal's constructor."""
     for kw in call.keywords:
-        if kw.arg == "reason":
+        if kw.arg in ("reason", "key"):
             return kw.value
-    position = 0 if name == "Refusal" else 1
+    position = _KEY_POSITION.get(name, 1)
     return call.args[position] if len(call.args) > position else None
+
+
+def _constants(arg: ast.expr) -> list[str] | None:
+    """The keys a constant (or a choice between constants) gives; None for anything else."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return [arg.value] if arg.value else []
+    if isinstance(arg, ast.IfExp):
+        body, orelse = _constants(arg.body), _constants(arg.orelse)
+        return None if body is None or orelse is None else body + orelse
+    return None
 
 
 def _params(call: ast.Call, tree: ast.Module) -> dict[str, Any]:
@@ -90,19 +105,26 @@ def raised_keys() -> dict[str, dict[str, dict[str, Any]]]:
     families = {"Refusal": "import", "InvalidAnswer": "answer", "IncomparableError": "incomparable",
                 "BreakdownError": "breakdown", "ScoringError": "scoring", "PasswordRefused": "account",
                 "AccountError": "account"}
+    xlsform = {"err", "error", "Problem", "ExpressionError", "LanguageError", "_Bad"}
     found: dict[str, dict[str, dict[str, Any]]] = {}
     indirect: list[tuple[str, dict[str, Any]]] = []
     for path, name, call, tree in _calls():
-        if (name not in families and name not in store_errors) or name == "InvalidRecords":
+        if path.startswith("surveys/xlsform/") and name in xlsform:
+            family = "xlsform"
+        elif (name not in families and name not in store_errors) or name == "InvalidRecords":
             continue  # InvalidRecords carries the InvalidAnswer refusals, found on their own
-        family = families.get(name, "store")
+        else:
+            family = families.get(name, "store")
         arg = _reason_arg(name, call)
         if arg is None:
             continue  # a refusal without a key keeps its English message
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            if arg.value:
-                key = "password_" + arg.value if name == "PasswordRefused" else arg.value
+        keys = _constants(arg)
+        if keys is not None:
+            for key in keys:
+                key = "password_" + key if name == "PasswordRefused" else key
                 found.setdefault(family, {}).setdefault(key, {}).update(_params(call, tree))
+        elif family == "xlsform" and isinstance(arg, (ast.Name, ast.Attribute)):
+            pass  # passes on the key of a caught problem, found where that was raised
         elif isinstance(arg, ast.Name) and path == "surveys/store/codes.py":
             indirect.append((family, _params(call, tree)))
         elif not (isinstance(arg, ast.BinOp) and path == "surveys/accounts.py"):  # "password_" + reason
@@ -118,7 +140,8 @@ def _tables() -> dict[str, dict[str, Callable[[dict], str]]]:
     from webapp.analyst import messages as m
 
     return {"import": m._IMPORT, "answer": m._ANSWER, "incomparable": m._INCOMPARABLE,
-            "breakdown": m._BREAKDOWN, "scoring": m._SCORING, "account": m._ACCOUNT, "store": m._MESSAGES}
+            "breakdown": m._BREAKDOWN, "scoring": m._SCORING, "account": m._ACCOUNT, "store": m._MESSAGES,
+            "xlsform": m._XLSFORM}
 
 
 def _in(env: Any, lang: str, make: Callable[[], str]) -> str:
@@ -135,6 +158,8 @@ def test_the_keys_are_found_in_the_code() -> None:
     assert "out_of_scale" in keys["import"] and "answer_not_code" in keys["answer"]
     assert {"slug_taken", "tag_not_declared", "tag_needs_parent", "code_count"} <= set(keys["store"])
     assert "password_common" in keys["account"]
+    assert {"expr_syntax", "type_unsupported", "language_unknown", "cell_not_number",
+            "baseline_value_missing", "target_value_missing"} <= set(keys["xlsform"])
 
 
 def test_every_reason_key_has_a_swedish_wording(env) -> None:
@@ -261,3 +286,25 @@ def test_form_validation_errors_are_in_swedish(env, logged_in) -> None:
     assert "This field is required" not in page and "Use lower-case" not in page
     # a hint is text: its <slug> is shown, not taken for a tag
     assert '<p class="hint" id="slug-hint">Enkäten besvaras på /s/&lt;slug&gt;/.</p>' in r.get_data(as_text=True)
+
+
+def test_xlsform_problems_are_listed_in_swedish(env, logged_in, tmp_path) -> None:
+    """Expression and scoring-sheet problems of an uploaded XLSForm, in the
+    Swedish interface (the location stays FILE:SHEET:ROW:COLUMN)."""
+    from tests.xlsform.workbook import write_form
+    from .test_instrument_versions import _upload
+
+    data = write_form(tmp_path / "w.xlsx",
+                      [["type", "name", "label", "relevant"], ["integer", "age", "Ålder"],
+                       ["text", "why", "Varför?", "${age} > 'x'"], ["text", "how", "Hur?", "string-length(.) > 3"]],
+                      settings=[["form_id", "version", "default_language"], ["agetest", "1", "Svenska (sv)"]],
+                      scoring=[["type", "name", "value"], ["setting", "suppression_min_n", "fem"],
+                               ["setting", "colour", "blå"]]).read_bytes()
+    r = _upload(logged_in("admin"), "w.xlsx", data)
+    assert r.status_code == 400
+    assert [html_lib.unescape(c) for c in re.findall(r"<code>(.*?)</code>", r.get_data(as_text=True))] == [
+        "w.xlsx:survey:3:relevant: ${age} > behöver ett tal, inte x.",
+        "w.xlsx:survey:4:relevant: string-length(.) hör hemma i constraint, inte i relevant.",
+        "w.xlsx:scoring:2:value: 'fem' är inget heltal.",
+        "w.xlsx:scoring:3:name: 'colour' är ingen inställning; använd en av title, description, provenance, "
+        "suppression_min_n, languages, version."]

@@ -265,11 +265,65 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
                               **p),
     "constraint_integer": lambda p: _("An integer constraint must look like . >= 10 and . <= 20."),
     "constraint_text": lambda p: _("A text constraint must look like string-length(.) <= 200."),
+    "constraint_kind": lambda p: _("Only integer and text questions take a constraint here."),
+    "constraint_message_integer": lambda p: _("Only an integer question takes a constraint message here (the "
+                                              "engine words the other messages itself)."),
+    "expr_empty": lambda p: _("The expression is empty."),
+    "expr_dot": lambda p: _("'.' (this answer) cannot be used in relevant; name a question with ${name}."),
+    "expr_text_question": lambda p: _("${%(name)s} is a text question; conditions can only use choice and "
+                                      "integer questions.", **p),
+    "expr_integer_number": lambda p: _("${%(name)s} is an integer question: compare it with a whole number, "
+                                       "not %(value)s.", **p),
+    "expr_not": lambda p: _("not(...) is supported around conditions on one question only, e.g. "
+                            "not(selected(${q}, 'x'))."),
+    "expr_length_relevant": lambda p: _("string-length(.) belongs in constraint, not in relevant."),
+    "expr_length_number": lambda p: _("string-length(.) must be compared with a whole number, not %(value)s.",
+                                      **p),
+    "expr_op_numbers": lambda p: _("'%(op)s' compares numbers; ${%(name)s} is a choice question: use = or "
+                                   "selected().", **p),
+    "expr_needs_number": lambda p: _("${%(name)s} %(op)s needs a number, not %(value)s.", **p),
+    "expr_no_bounds": lambda p: _("${%(name)s} has no bounds to compare within.", **p),
+    "expr_never_true": lambda p: _("The condition on ${%(name)s} can never be true.", **p),
+    "note_last": lambda p: _("A note after the last question has no page to introduce; move it into a group "
+                             "before a question."),
+    "group_name_format": lambda p: _("The group name %(name)s may only hold lower-case letters, digits and _, "
+                                     "and must start with a letter (it becomes the page id).", **p),
+    "list_missing": lambda p: _("Write '%(type)s LIST' with the name of a list on the choices sheet.", **p),
+    "group_unknown": lambda p: _("'%(group)s' is not a group variable; use one of %(groups)s.", **p),
+    "options_from": lambda p: _("Write preset (the wave's list, e.g. the schools) or scale."),
+    "or_other_alone": lambda p: _("or_other belongs after a list name: select_one LIST or_other."),
+    "or_other_taken": lambda p: _("or_other adds a text question %(name)s, but that name is already used.", **p),
+    "list_name_empty": lambda p: _("The list name is empty."),
+    "choice_no_name": lambda p: _("The choice has no name (list %(list)s): give each choice a name such as 1, "
+                                  "2, 3.", **p),
+    "list_name_format": lambda p: _("The list name %(list)s may only hold lower-case letters, digits and _, and "
+                                    "must start with a letter.", **p),
+    "language_unknown": lambda p: _("Cannot tell the language of '%(name)s': write it as 'Name (code)', e.g. "
+                                    "label::Svenska (sv) or label::English (en).", **p),
+    "cell_not_whole": lambda p: _("'%(value)s' is not a whole number.", **p),
+    "cell_not_number": lambda p: _("'%(value)s' is not a number.", **p),
+    "cell_not_codes": lambda p: _("'%(value)s' must be whole numbers separated by spaces, e.g. 3 4.", **p),
+    "cell_not_numbers": lambda p: _("'%(value)s' is not a number; separate numbers with spaces and write "
+                                    "decimals with a point, e.g. 0.05 0.1 0.15.", **p),
+    "cell_not_key": lambda p: _("'%(value)s' must look like item=code, e.g. know01=1.", **p),
+    "scoring_column": lambda p: _("The column %(column)s is not part of the scoring sheet; see "
+                                  "instruments/README.md.", **p),
+    "scoring_setting": lambda p: _("'%(name)s' is not a setting; use one of %(settings)s.", **p),
+    "scoring_type": lambda p: _("'%(type)s' is not a scoring row; use setting, response_scale, scale, share, "
+                                "index, level, variable or tag_group.", **p),
+    "index_unknown": lambda p: _("'%(index)s' is not an index declared on an earlier row (type index).", **p),
+    "tag_group_twice": lambda p: _("The tag group %(name)s is declared twice.", **p),
+    "tag_group_unnamed": lambda p: _("The tag_group has no name."),
+    "row_unnamed": lambda p: _("The %(kind)s row has no name.", **p),
+    "declared_twice": lambda p: _("%(kind)s %(name)s is declared twice.", **p),
+    "baseline_value_missing": lambda p: _("The baseline needs a value in the column baseline."),
+    "target_value_missing": lambda p: _("The target needs a value in the column target."),
 }
 
 
 def xlsform_problem_line(problem: Any) -> str:
     """``FILE:SHEET:ROW:COLUMN: message`` with the message in the current
-    language (the English one for cases not worded here)."""
+    language (the English one for a problem without a key: the file cannot
+    be read at all)."""
     message = _XLSFORM.get(problem.key)
     return f"{problem.location()}: {message(problem.params) if message else problem.message}"
