@@ -80,7 +80,7 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             mapping = ", ".join(f"{n}={i}" for i, (_, n) in enumerate(entries, start=1))
             ctx.note(sheet.name, entries[0][0].number, sheet.header("name"),
                      f"note: the choices of list '{lname}' are not whole numbers; they are coded 1..n "
-                     f"in list order ({mapping})")
+                     f"in list order ({mapping})", "note_choice_codes", list=lname, mapping=mapping)
         for i, (row, name) in enumerate(entries, start=1):
             code = int(name) if numeric else i
             cl.codes[name] = code

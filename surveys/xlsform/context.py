@@ -35,8 +35,8 @@ class Context:
     def error(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
         self.problems.append(Problem(self.file, sheet, row, column, message, key, params))
 
-    def note(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.notes.append(Problem(self.file, sheet, row, column, message))
+    def note(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
+        self.notes.append(Problem(self.file, sheet, row, column, message, key, params))
 
     def at(self, path: tuple, sheet: str, row: int | None, column: str) -> None:
         self.origins[path] = Cell(sheet, row, column)

@@ -84,7 +84,8 @@ class SurveyReader:
             if doc["title"] is None:
                 doc["title"] = {self.ctx.default_language: pid}
                 self.ctx.note(self.sheet.name, row.number, "label",
-                              f"note: group '{pid}' has no label; its name is used as the page title")
+                              f"note: group '{pid}' has no label; its name is used as the page title",
+                              "note_group_label", group=pid)
             if row.text("relevant"):
                 cond = self.condition(row)
                 if cond is not None:
@@ -343,7 +344,8 @@ class SurveyReader:
             item.setdefault("max", DEFAULT_MAX)
             self.ctx.note(self.sheet.name, row.number, self.sheet.header("constraint"),
                           f"note: integer '{item['id']}' has no upper or lower bound; "
-                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)")
+                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)",
+                          "note_integer_bounds", item=item["id"], min=item["min"], max=item["max"])
         if message:
             if kind == "number":
                 item["constraint_message"] = message

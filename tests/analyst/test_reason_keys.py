@@ -51,7 +51,7 @@ def _calls() -> Iterator[tuple[str, str, ast.Call, ast.Module]]:
 
 
 #: Where the key is among the positional arguments, when not the second.
-_KEY_POSITION = {"Refusal": 0, "err": 3, "error": 4, "Problem": 5}
+_KEY_POSITION = {"Refusal": 0, "err": 3, "error": 4, "note": 4, "Problem": 5}
 
 
 def _reason_arg(name: str, call: ast.Call) -> ast.expr | None:
@@ -105,7 +105,7 @@ def raised_keys() -> dict[str, dict[str, dict[str, Any]]]:
     families = {"Refusal": "import", "InvalidAnswer": "answer", "IncomparableError": "incomparable",
                 "BreakdownError": "breakdown", "ScoringError": "scoring", "PasswordRefused": "account",
                 "AccountError": "account"}
-    xlsform = {"err", "error", "Problem", "ExpressionError", "LanguageError", "_Bad"}
+    xlsform = {"err", "error", "note", "Problem", "ExpressionError", "LanguageError", "_Bad"}
     found: dict[str, dict[str, dict[str, Any]]] = {}
     indirect: list[tuple[str, dict[str, Any]]] = []
     for path, name, call, tree in _calls():

@@ -318,6 +318,16 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
     "declared_twice": lambda p: _("%(kind)s %(name)s is declared twice.", **p),
     "baseline_value_missing": lambda p: _("The baseline needs a value in the column baseline."),
     "target_value_missing": lambda p: _("The target needs a value in the column target."),
+    # notes: what the import assumed (shown, not refused)
+    "note_choice_codes": lambda p: _("note: the choices of list %(list)s are not whole numbers; they are coded "
+                                     "1..n in list order (%(mapping)s).", **p),
+    "note_form_id": lambda p: _("note: the form id %(id)s is used as %(used)s (lower-case letters, digits and -).",
+                                **p),
+    "note_no_version": lambda p: _("note: the settings sheet has no version; version \"1\" is used."),
+    "note_group_label": lambda p: _("note: the group %(group)s has no label; its name is used as the page title.",
+                                    **p),
+    "note_integer_bounds": lambda p: _("note: the integer question %(item)s has no upper or lower bound; "
+                                       "%(min)s–%(max)s is used (write e.g. . >= 0 and . <= 120).", **p),
 }
 
 
