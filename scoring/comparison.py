@@ -20,23 +20,24 @@ if TYPE_CHECKING:
 def check_comparable(a: "Scale", b: "Scale") -> None:
     """Raise :class:`IncomparableError` unless the two scale definitions
     score the same way (items, reversed items, response range, method, key)."""
-    problems = []
+    problems: dict[str, str] = {}
     if tuple(a.items) != tuple(b.items):
-        problems.append(f"items {list(a.items)} vs {list(b.items)}")
+        problems["items"] = f"items {list(a.items)} vs {list(b.items)}"
     if set(a.reversed) != set(b.reversed):
-        problems.append(f"reversed items {sorted(a.reversed)} vs {sorted(b.reversed)}")
+        problems["reversed"] = f"reversed items {sorted(a.reversed)} vs {sorted(b.reversed)}"
     if (a.response_min, a.response_max) != (b.response_min, b.response_max):
-        problems.append(f"response range {a.response_min}-{a.response_max} vs {b.response_min}-{b.response_max}")
+        problems["range"] = (f"response range {a.response_min}-{a.response_max} vs "
+                             f"{b.response_min}-{b.response_max}")
     if a.method != b.method:
-        problems.append(f"method {a.method} vs {b.method}")
+        problems["method"] = f"method {a.method} vs {b.method}"
     if dict(a.key) != dict(b.key):
-        problems.append("answer key differs")
+        problems["key"] = "answer key differs"
     if a.min_answered != b.min_answered:
-        problems.append(f"min_answered {a.min_answered} vs {b.min_answered}")
+        problems["min_answered"] = f"min_answered {a.min_answered} vs {b.min_answered}"
     if problems:
-        detail = "; ".join(problems)
+        detail = "; ".join(problems.values())
         raise IncomparableError(f"cannot compare waves: scale {a.id!r} is defined differently ({detail})",
-                                "scale_differs", scale=a.id, detail=detail)
+                                "scale_differs", scale=a.id, detail=detail, aspects=tuple(problems))
 
 
 def different_instruments(current: str, earlier: str) -> IncomparableError:

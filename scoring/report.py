@@ -83,7 +83,8 @@ class _Wave:
     def scale_items(self, scale) -> np.ndarray:
         missing = [i for i in scale.items if i not in self.col]
         if missing:
-            raise ScoringError(f"scale {scale.id!r}: the data has no column for {', '.join(missing)}")
+            raise ScoringError(f"scale {scale.id!r}: the data has no column for {', '.join(missing)}",
+                               "no_item_column", scale=scale.id, items=", ".join(missing))
         return scale_matrix(self.dataset.matrix, self.col, scale.items, self.missing_codes)
 
 
@@ -134,7 +135,7 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
                 _, prev_scores = score_scale(prev_scale, previous.scale_items(prev_scale), None, min_n)
             except ScoringError as exc:
                 raise IncomparableError(f"cannot compare waves: {exc}", "earlier_unscorable",
-                                        scale=scale.id, detail=str(exc)) from None
+                                        scale=scale.id, detail=str(exc), missing=exc.params.get("items", "")) from None
             groups = _scale_group_change(previous, cells, result, scores, prev_scores, min_n)
             scale_changes[scale.id] = compare_scale(scores, prev_scores, min_n, groups)
 

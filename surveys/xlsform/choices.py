@@ -30,7 +30,7 @@ def read_settings(ctx: Context, sheet: Sheet | None) -> dict[str, Any]:
         try:
             ctx.default_language = language_code(row.text("default_language"))
         except LanguageError as exc:
-            ctx.error(sheet.name, row.number, sheet.header("default_language"), str(exc))
+            ctx.error(sheet.name, row.number, sheet.header("default_language"), str(exc), exc.key, **exc.params)
     return {"row": row.number, "form_id": row.text("form_id"), "version": row.text("version"),
             "form_title": row.text("form_title"), "sheet": sheet.name}
 
@@ -57,11 +57,12 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
         lname = row.text("list_name")
         name = row.text("name")
         if not lname:
-            ctx.error(sheet.name, row.number, sheet.header("list_name"), "the list name is empty")
+            ctx.error(sheet.name, row.number, sheet.header("list_name"), "the list name is empty", "list_name_empty")
             continue
         if not name:
             ctx.error(sheet.name, row.number, sheet.header("name"),
-                      f"the choice has no name (list '{lname}'): give each choice a name such as 1, 2, 3")
+                      f"the choice has no name (list '{lname}'): give each choice a name such as 1, 2, 3",
+                      "choice_no_name", list=lname)
             continue
         if lname not in lists:
             lists[lname] = ChoiceList(lname, row.number)
@@ -79,7 +80,7 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             mapping = ", ".join(f"{n}={i}" for i, (_, n) in enumerate(entries, start=1))
             ctx.note(sheet.name, entries[0][0].number, sheet.header("name"),
                      f"note: the choices of list '{lname}' are not whole numbers; they are coded 1..n "
-                     f"in list order ({mapping})")
+                     f"in list order ({mapping})", "note_choice_codes", list=lname, mapping=mapping)
         for i, (row, name) in enumerate(entries, start=1):
             code = int(name) if numeric else i
             cl.codes[name] = code
@@ -92,7 +93,8 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             if other:
                 flag = _bool(other)
                 if flag is None:
-                    ctx.error(sheet.name, row.number, sheet.header("other"), "write yes or no")
+                    ctx.error(sheet.name, row.number, sheet.header("other"), "write yes or no", "not_yes_no",
+                              value=other)
                 else:
                     option["other"] = flag
             cl.options.append(option)

@@ -35,8 +35,8 @@ class Context:
     def error(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
         self.problems.append(Problem(self.file, sheet, row, column, message, key, params))
 
-    def note(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.notes.append(Problem(self.file, sheet, row, column, message))
+    def note(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
+        self.notes.append(Problem(self.file, sheet, row, column, message, key, params))
 
     def at(self, path: tuple, sheet: str, row: int | None, column: str) -> None:
         self.origins[path] = Cell(sheet, row, column)
@@ -52,7 +52,7 @@ class Context:
             except LanguageError as exc:
                 if (sheet.name, header) not in self.bad_languages:
                     self.bad_languages.add((sheet.name, header))
-                    self.error(sheet.name, 1, header, str(exc))
+                    self.error(sheet.name, 1, header, str(exc), exc.key, **exc.params)
                 return None
             if code == self.default_language and sheet.header(split_column(header)[0]) in sheet.columns:
                 pass  # label and label::Svenska (sv) together: the language column wins per cell

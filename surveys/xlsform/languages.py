@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: How exported columns name a language (its own name and its code).
 NAMES = {"sv": "Svenska", "en": "English", "ar": "العربية", "so": "Soomaali", "fi": "Suomi",
@@ -19,7 +20,13 @@ TRANSLATED = ("label", "hint", "constraint_message")
 
 
 class LanguageError(ValueError):
-    """A language name without a recognisable code."""
+    """A language name without a recognisable code (``key`` and ``params``
+    name the case for other languages)."""
+
+    def __init__(self, message: str, key: str, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 def language_code(name: str) -> str:
@@ -33,7 +40,7 @@ def language_code(name: str) -> str:
     if text.lower() in KNOWN_NAMES:
         return KNOWN_NAMES[text.lower()]
     raise LanguageError(f"cannot tell the language of '{text}': write it as 'Name (code)', "
-                        "e.g. label::Svenska (sv) or label::English (en)")
+                        "e.g. label::Svenska (sv) or label::English (en)", "language_unknown", name=text)
 
 
 def split_column(header: str) -> tuple[str, str | None]:

@@ -62,7 +62,7 @@ class SurveyReader:
         if self.pending_notes:
             row = self.pending_notes[0]
             self.err(row, "type", "a note after the last question has no page to introduce; "
-                                  "move it into a group before a question")
+                                  "move it into a group before a question", "note_last")
         return [p.doc for p in self.pages]
 
     # pages
@@ -76,7 +76,7 @@ class SurveyReader:
             if not NAME_RE.match(pid or ""):
                 self.err(row, "page_id" if row.text("page_id") else "name",
                          f"the group name '{pid}' must be lower-case letters, digits and _, "
-                         "starting with a letter (it becomes the page id)")
+                         "starting with a letter (it becomes the page id)", "group_name_format", name=pid)
             doc = {"id": pid, "title": self.ctx.texts(self.sheet, row, "label"), "items": []}
             self.ctx.at(("pages", p), self.sheet.name, row.number, self.sheet.header("name"))
             self.ctx.at(("pages", p, "id"), self.sheet.name, row.number, self.sheet.header("name"))
@@ -84,7 +84,8 @@ class SurveyReader:
             if doc["title"] is None:
                 doc["title"] = {self.ctx.default_language: pid}
                 self.ctx.note(self.sheet.name, row.number, "label",
-                              f"note: group '{pid}' has no label; its name is used as the page title")
+                              f"note: group '{pid}' has no label; its name is used as the page title",
+                              "note_group_label", group=pid)
             if row.text("relevant"):
                 cond = self.condition(row)
                 if cond is not None:
@@ -193,14 +194,16 @@ class SurveyReader:
                 base = f"select_{words[1].lower()}"
                 words = [base] + words[2:]
             if base == "select":
-                self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}")
+                self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}",
+                         "type_unsupported", type=raw)
                 return
             rest = words[1:]
             if rest and rest[-1].lower() == "or_other":
                 or_other = True
                 rest = rest[:-1]
             if len(rest) != 1:
-                self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet")
+                self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet",
+                         "list_missing", type=base)
                 return
             item["kind"] = "single" if base == "select_one" else "multi"
             lname = rest[0]
@@ -237,7 +240,8 @@ class SurveyReader:
         if row.text("group"):
             group = row.text("group")
             if group not in GROUPS:
-                self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}")
+                self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}",
+                         "group_unknown", group=group, groups=", ".join(GROUPS))
             else:
                 item["group"] = group
                 self.ctx.at(path + ("group",), self.sheet.name, row.number, self.sheet.header("group"))
@@ -245,7 +249,8 @@ class SurveyReader:
         if row.text("options_from"):
             value = row.text("options_from")
             if value not in ("scale", "preset"):
-                self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale")
+                self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale",
+                         "options_from")
             else:
                 item["options_from"] = value
                 preset = value == "preset"
@@ -264,7 +269,8 @@ class SurveyReader:
                 item["scale"] = sid
                 self.ctx.at(path + ("scale",), self.sheet.name, row.number, self.sheet.header("type"))
         elif or_other:
-            self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other")
+            self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other",
+                     "or_other_alone")
         self.constraint(row, item, path)
         if row.text("appearance"):
             if row.text("appearance").lower() == "multiline" and item["kind"] == "text":
@@ -299,7 +305,8 @@ class SurveyReader:
     def add_other_text(self, row: Row, name: str, code: int) -> None:
         other = f"{name}_other"
         if other in self.names:
-            self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used")
+            self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used",
+                     "or_other_taken", name=other)
             return
         self.names[other] = row.number
         text = {k: v for k, v in OTHER_TEXT.items() if k == "sv" or k in self.ctx.languages}
@@ -324,7 +331,8 @@ class SurveyReader:
                 elif kind == "text":
                     item["max_length"] = ex.text_max_length(node)
                 else:
-                    raise ex.ExpressionError("only integer and text questions take a constraint here")
+                    raise ex.ExpressionError("only integer and text questions take a constraint here",
+                                             "constraint_kind")
             except ex.ExpressionError as exc:
                 self.err(row, "constraint", f"{exc}", exc.key, **exc.params)
                 return
@@ -336,14 +344,16 @@ class SurveyReader:
             item.setdefault("max", DEFAULT_MAX)
             self.ctx.note(self.sheet.name, row.number, self.sheet.header("constraint"),
                           f"note: integer '{item['id']}' has no upper or lower bound; "
-                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)")
+                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)",
+                          "note_integer_bounds", item=item["id"], min=item["min"], max=item["max"])
         if message:
             if kind == "number":
                 item["constraint_message"] = message
                 self.ctx.at(path + ("constraint_message",), self.sheet.name, row.number, "constraint_message")
             else:
                 self.err(row, "constraint_message", "only an integer question takes a constraint message here "
-                                                    "(the engine words the other messages itself)")
+                                                    "(the engine words the other messages itself)",
+                         "constraint_message_integer")
 
     def condition(self, row: Row) -> dict[str, Any] | None:
         try:
