@@ -27,10 +27,12 @@ class Breakdowns:
         if column not in self._factors:
             if column not in self._groups:
                 known = ", ".join(sorted(self._groups)) or "none"
-                raise ScoringError(f"unknown group column {column!r} (group columns: {known})")
+                raise ScoringError(f"unknown group column {column!r} (group columns: {known})", "unknown_column",
+                                   column=column, known=known)
             labels = self._groups[column]
             if len(labels) != self._n:
-                raise ScoringError(f"group column {column!r} has {len(labels)} values for {self._n} respondents")
+                raise ScoringError(f"group column {column!r} has {len(labels)} values for {self._n} respondents",
+                                   "column_length", column=column, values=len(labels), n=self._n)
             uniq, codes = factorize(labels)
             uniq, codes = _reorder(uniq, codes, self._order.get(column))
             self._factors[column] = (uniq, codes)
@@ -39,9 +41,9 @@ class Breakdowns:
     def cells(self, columns: Sequence[str]) -> Cells:
         columns = tuple(columns)
         if not 1 <= len(columns) <= 2:
-            raise ScoringError("a breakdown takes one or two group columns")
+            raise ScoringError("a breakdown takes one or two group columns", "too_many_columns")
         if len(set(columns)) != len(columns):
-            raise ScoringError("a breakdown names the same column twice")
+            raise ScoringError("a breakdown names the same column twice", "same_column")
         return make_cells({c: self.factor(c) for c in columns})
 
 

@@ -39,11 +39,6 @@ class BreakdownError(ScoringError):
     ``too_many_columns``, ``same_column``, ``pair_not_allowed``
     (columns, within), ``too_many_cells`` (columns, cells, cap)."""
 
-    def __init__(self, message: str, reason: str, **params) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.params = params
-
 
 def _mixed_radix(codes: np.ndarray, radix: np.ndarray) -> np.ndarray:
     """One int64 key per row of ``codes`` (rows x columns, each < radix)."""

@@ -73,14 +73,8 @@ def autocommit_engine(engine: Engine) -> Engine:
 
 def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     """Check a pooled connection before use only if it sat idle longer than
-    ``idle_seconds``; a dead one is replaced before the caller sees it.
-
-    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: one extra round
-    trip on every request of a busy server, for connections that answered a
-    moment ago. The failures a ping guards against (a server restarted or a
-    firewall dropping an idle connection) strike connections that have sat
-    idle; one that died while in use fails its request with or without a
-    ping, and SQLAlchemy then refreshes the whole pool.
+    ``idle_seconds``; a dead one is replaced before the caller sees it
+    (instead of ``pool_pre_ping`` on every checkout: docs/performance.md).
     """
 
     @event.listens_for(engine, "checkin")

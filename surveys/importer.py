@@ -174,13 +174,9 @@ def import_wave(store: Any, slug: str, raw: bytes, name: str = "upload.csv") -> 
     try:
         report.imported = store.import_responses(slug, dataset_records(instrument, report.dataset))
     except InvalidRecords as exc:
-        for message in exc.errors:
-            row = None
-            head, sep, rest = message.partition(": ")
-            if sep and head.startswith("record ") and head[7:].isdigit():
-                k = int(head[7:]) - 1
-                row = lines[k] if 0 <= k < len(lines) else None
-                message = rest
-            report.rejected.append(Rejection(row, None, message))
+        for k, problem in exc.problems:
+            row = lines[k - 1] if 0 <= k - 1 < len(lines) else None
+            report.rejected.append(Rejection(row, None, str(problem), problem.reason,
+                                             dict(problem.params)))
         report.dataset = None
     return report

@@ -8,10 +8,9 @@ column, waves that cannot be compared) is one line on stderr and exit 1.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +18,7 @@ from surveys.commands.progress import QUIET_HELP, Stages, steps
 from surveys.commands.score_table import render_report
 
 if TYPE_CHECKING:
+    from scoring.model import Report
     from surveys.instrument import Instrument
 
 
@@ -72,9 +72,9 @@ def command(instrument_path: str | None, responses_path: str | None, wave: str |
             click.echo(line, err=True)
         sys.exit(1)
     if fmt == "json":
-        from scoring.jsonsafe import plain
+        from surveys.exports.report import report_json
 
-        click.echo(json.dumps(plain(report), ensure_ascii=False, indent=2, allow_nan=False))
+        click.echo(report_json(report).decode("utf-8"))
     else:
         click.echo(render_report(report, instrument))
 
@@ -82,7 +82,7 @@ def command(instrument_path: str | None, responses_path: str | None, wave: str |
 def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
                  compare_path: str | None = None,
                  compare_instrument_path: str | None = None,
-                 step: Stages = Stages()) -> tuple["Instrument", dict[str, Any]]:
+                 step: Stages = Stages()) -> tuple["Instrument", "Report"]:
     """Load, read, check ``by`` and score; raises ``_Failure`` for user errors.
 
     The ``compare_path`` wave is read against ``compare_instrument_path``
@@ -121,7 +121,7 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
 
 
 def wave_report(slug: str, by: tuple[str, ...] = (),
-                step: Stages = Stages()) -> tuple["Instrument", dict[str, Any]]:
+                step: Stages = Stages()) -> tuple["Instrument", "Report"]:
     """Score wave ``slug`` of the database at ``DATABASE_URL`` (the analyst
     side's read, :meth:`surveys.store.Store.wave_dataset`); raises ``_Failure``."""
     from sqlalchemy.exc import SQLAlchemyError

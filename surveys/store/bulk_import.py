@@ -39,17 +39,18 @@ class BulkImportMixin(WavesMixin):
         declared = set(instrument.group_columns)
         responses: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
-        errors: list[str] = []
+        problems: list[tuple[int, InvalidAnswer]] = []
         for n, record in enumerate(records, start=1):
             rid = str(uuid.uuid4())
             try:
                 day = _as_date(record.get("submitted_on"))
             except ValueError as exc:
-                errors.append(f"record {n}: submitted_on: {exc}")
+                problems.append((n, InvalidAnswer(f"submitted_on: {exc}", "bad_date",
+                                                  value=str(record.get("submitted_on")))))
                 continue
             groups = record.get("groups") or {}
             if not isinstance(groups, Mapping):
-                errors.append(f"record {n}: groups must be a mapping")
+                problems.append((n, InvalidAnswer("groups must be a mapping", "groups_not_mapping")))
                 continue
             group_values = {str(k): str(v) for k, v in groups.items() if v not in (None, "") and k in declared}
             responses.append(
@@ -79,14 +80,15 @@ class BulkImportMixin(WavesMixin):
                         if key in declared:
                             group_values.setdefault(key, str(value))  # a tag group column, e.g. class
                     else:
-                        errors.append(f"record {n}: '{key}': not an item of {instrument.id}")
+                        problems.append((n, InvalidAnswer(f"'{key}': not an item of {instrument.id}", "not_an_item",
+                                                          item=key, instrument=instrument.id)))
                     continue
                 try:
                     answers.extend(answer_rows(rid, key, item, value, survey.presets, instrument))
                 except InvalidAnswer as exc:
-                    errors.append(f"record {n}: {exc}")
-        if errors:
-            raise InvalidRecords(errors)
+                    problems.append((n, exc))
+        if problems:
+            raise InvalidRecords([f"record {n}: {exc}" for n, exc in problems], problems)
         with self._write() as conn:
             for chunk in _chunks(responses, 2000):
                 conn.execute(insert(Response), chunk)

@@ -32,7 +32,8 @@ class CodesMixin(WavesMixin):
         a tag never singles out fewer people than a published group.
         """
         if not isinstance(count, int) or not 1 <= count <= MAX_CODES_PER_BATCH:
-            raise InvalidSurvey(f"code count must be between 1 and {MAX_CODES_PER_BATCH}")
+            raise InvalidSurvey(f"code count must be between 1 and {MAX_CODES_PER_BATCH}", "code_count",
+                                max=MAX_CODES_PER_BATCH)
         clean_tags = {str(k): (v.strip() if isinstance(v, str) else v) for k, v in (tags or {}).items()}
         for key, value in clean_tags.items():
             if not isinstance(value, (str, int)) or value == "":
@@ -60,7 +61,7 @@ class CodesMixin(WavesMixin):
                 return list(clear.values())
             except IntegrityError:  # a hash collided with an older code: draw again
                 continue
-        raise StoreError("could not draw unique codes; try again")
+        raise StoreError("could not draw unique codes; try again", "codes_collide")
 
     def _checked_tags(self, slug: str, count: int, tags: Mapping[str, Any]) -> dict[str, str]:
         """The batch's tags in their canonical spelling; raises

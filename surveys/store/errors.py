@@ -63,9 +63,12 @@ class InvalidAnswer(StoreError):
 class InvalidRecords(StoreError):
     """``import_responses``: some records are invalid; nothing was imported.
 
-    ``errors`` lists every problem as ``record N: item 'x': message``."""
+    ``errors`` lists every problem as ``record N: item 'x': message``;
+    ``problems`` holds the same as (N, :class:`InvalidAnswer`) pairs, whose
+    reason keys word them in another language."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], problems: list[tuple[int, "InvalidAnswer"]] | None = None):
         self.errors = errors
+        self.problems = problems or []
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(errors[0] + more)

@@ -121,7 +121,7 @@ class ResponsesMixin(WavesMixin):
         created) when another device claimed the code first."""
         prefilled = self._prefilled_groups(survey, tags)
         if self.engine.dialect.name == "postgresql":
-            # One autocommit statement instead of a transaction of 4-5 round trips.
+            # One autocommit statement claims the code and creates the response.
             with self._one_statement() as conn:
                 return conn.execute(START_WITH_CODE_POSTGRESQL, {
                     "code_id": code_id,

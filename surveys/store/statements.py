@@ -5,10 +5,8 @@ from sqlalchemy import Text, bindparam, cast, delete, insert, literal_column, nu
 
 from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey
 
-# The statements every respondent request runs, built once. SQLAlchemy caches
-# the compiled SQL either way, but a statement built anew per call costs its
-# construction, its cache key and a result-map adaptation each time: for the
-# few statements on the hot path that was most of the Python time of a query.
+# The statements every respondent request runs, built once at import (why:
+# docs/performance.md).
 SURVEY_COLUMNS = (
     Survey.id,
     Survey.slug,
@@ -42,9 +40,8 @@ CLAIM_CODE = (
 )
 DELETE_RESPONSE = delete(Response).where(Response.id == _RID)
 #: The response with its survey (one row, first) and then its answers (one
-#: row each), in one query: a UNION ALL rather than a join, so that the
-#: survey's columns, its presets (a school list can be long) and the group
-#: values are sent once instead of on every answer row. The JSON columns come
+#: row each), in one query: a UNION ALL that sends the survey's columns, its
+#: presets and the group values once (docs/performance.md). The JSON columns come
 #: as text, decoded by the caller. Every row ends in ANSWER_COLUMNS (NULL in
 #: the first); the first part's typed NULLs give the answer columns their types.
 _STATE_INFO = (

@@ -23,10 +23,7 @@ class StoreBase:
         self.engine = engine
         self._writer = writer(engine)
         # PostgreSQL: the respondent path's reads and single-statement writes
-        # run on the engine's autocommit twin, without BEGIN and COMMIT or
-        # ROLLBACK (two round trips fewer). Each read is one statement, or
-        # statements that never relied on one snapshot (READ COMMITTED gives
-        # every statement its own snapshot inside a transaction too).
+        # run on the engine's autocommit twin (why it is safe: docs/performance.md).
         self._reader = autocommit_engine(engine)
         self._key = secret_key if isinstance(secret_key, bytes) else str(secret_key).encode()
         self._instruments: dict[str, Instrument] = {}

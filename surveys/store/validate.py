@@ -72,29 +72,36 @@ def answer_rows(
         return []
     if field_id != item.id or item.kind == "text":  # free text (incl. "other")
         if not isinstance(value, str):
-            raise InvalidAnswer(f"item '{field_id}': expected a text")
+            raise InvalidAnswer(f"item '{field_id}': expected a text", "answer_not_text", item=field_id)
         text = value.strip()
         if len(text) > item.max_length:
-            raise InvalidAnswer(f"item '{field_id}': text longer than {item.max_length} characters")
+            raise InvalidAnswer(f"item '{field_id}': text longer than {item.max_length} characters", "answer_too_long",
+                                item=field_id, max=item.max_length)
         return [dict(base, text=text)] if text else []
     if item.kind == "number":
         # A decimal item's answer arrives as its code (value * 10**decimals).
         if not _is_int(value):
-            raise InvalidAnswer(f"item '{field_id}': expected a whole number, got {value!r}")
+            raise InvalidAnswer(f"item '{field_id}': expected a whole number, got {value!r}", "answer_not_whole",
+                                item=field_id, value=value)
         lo, hi = item.code_bounds
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise InvalidAnswer(f"item '{field_id}': {item.value_of(value)} is outside {item.min}-{item.max}")
+            shown = item.value_of(value)
+            raise InvalidAnswer(f"item '{field_id}': {shown} is outside {item.min}-{item.max}", "answer_out_of_range",
+                                item=field_id, value=shown, min=item.min, max=item.max)
         return [dict(base, code=value)]
     codes = _valid_codes(item, presets, instrument)
     if item.kind == "single":
         if not _is_int(value) or value not in codes:
-            raise InvalidAnswer(f"item '{field_id}': {value!r} is not one of its response codes")
+            raise InvalidAnswer(f"item '{field_id}': {value!r} is not one of its response codes", "answer_not_code",
+                                item=field_id, value=value)
         return [dict(base, code=value)]
     # multi
     if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
-        raise InvalidAnswer(f"item '{field_id}': expected a list of response codes")
+        raise InvalidAnswer(f"item '{field_id}': expected a list of response codes", "answer_not_codes",
+                            item=field_id)
     chosen = list(dict.fromkeys(value))
     bad = [v for v in chosen if v not in codes]
     if bad:
-        raise InvalidAnswer(f"item '{field_id}': {bad[0]!r} is not one of its response codes")
+        raise InvalidAnswer(f"item '{field_id}': {bad[0]!r} is not one of its response codes", "answer_not_code",
+                            item=field_id, value=bad[0])
     return [dict(base, position=i, multi=True, code=v) for i, v in enumerate(chosen)]

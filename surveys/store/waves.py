@@ -77,13 +77,13 @@ class WavesMixin(InstrumentsMixin):
         schools; every ``options_from: preset`` group item needs one."""
         if not is_slug(slug):
             raise InvalidSurvey(
-                f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes"
-            )
+                f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes", "slug_invalid",
+                slug=slug)
         if mode not in ("codes", "open"):
-            raise InvalidSurvey(f"survey mode must be 'codes' or 'open', not '{mode}'")
+            raise InvalidSurvey(f"survey mode must be 'codes' or 'open', not '{mode}'", "mode_invalid", mode=mode)
         label = (label or "").strip()
         if not label:
-            raise InvalidSurvey("survey label must not be empty")
+            raise InvalidSurvey("survey label must not be empty", "label_empty")
         clean_presets = self._check_presets(presets or {})
         if not self.instrument_info(instrument_sha256).published:
             raise InvalidSurvey("the instrument version is a draft; publish it before a wave uses it",
@@ -121,7 +121,8 @@ class WavesMixin(InstrumentsMixin):
             if isinstance(labels, (str, bytes)) or not all(
                 isinstance(x, str) and x.strip() for x in labels
             ):
-                raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels")
+                raise InvalidSurvey(f"preset '{group}' must be a list of non-empty labels", "preset_invalid",
+                                    group=group)
             values = [x.strip() for x in labels]
             if len(set(values)) != len(values):
                 raise InvalidSurvey(f"preset '{group}' lists a label twice", "preset_duplicate", group=group)
@@ -154,7 +155,7 @@ class WavesMixin(InstrumentsMixin):
         """Keep the raw answers and codes of a wave until ``retain_until``
         (None: no date); after that day ``purge_raw`` may delete them."""
         if retain_until is not None and not isinstance(retain_until, dt.date):
-            raise InvalidSurvey(f"retention date must be a date, not {retain_until!r}")
+            raise InvalidSurvey(f"retention date must be a date, not {retain_until!r}", "retention_date")
         with self._write() as conn:
             done = conn.execute(update(Survey).where(Survey.slug == slug).values(retain_until=retain_until))
             if done.rowcount == 0:

@@ -70,7 +70,7 @@ def import_xlsform_bytes(data: bytes, name: str, instrument_id: str | None = Non
     text = document_yaml(doc, source=Path(name).name)
     if not parses_back_to(text, doc):  # a bug of ours, never the user's file
         raise XLSFormError([Problem(name, "", None, "", "internal error: the YAML written does not read back "
-                                                        "the same; please report this file", 'internal_error_yaml')])
+                                                        "the same; please report this file", "internal_error_yaml")])
     # The document passed the same checks as a file; its hash is that of the YAML written.
     instrument = instrument_from_document(doc, f"{name} (imported)")
     return ImportResult(doc, text, instrument, ctx.notes)

@@ -57,12 +57,12 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
         lname = row.text("list_name")
         name = row.text("name")
         if not lname:
-            ctx.error(sheet.name, row.number, sheet.header("list_name"), "the list name is empty", 'list_name_empty')
+            ctx.error(sheet.name, row.number, sheet.header("list_name"), "the list name is empty", "list_name_empty")
             continue
         if not name:
             ctx.error(sheet.name, row.number, sheet.header("name"),
                       f"the choice has no name (list '{lname}'): give each choice a name such as 1, 2, 3",
-                          'choice_name_list', lname=lname)
+                      "choice_no_name", list=lname)
             continue
         if lname not in lists:
             lists[lname] = ChoiceList(lname, row.number)
@@ -80,7 +80,7 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             mapping = ", ".join(f"{n}={i}" for i, (_, n) in enumerate(entries, start=1))
             ctx.note(sheet.name, entries[0][0].number, sheet.header("name"),
                      f"note: the choices of list '{lname}' are not whole numbers; they are coded 1..n "
-                     f"in list order ({mapping})")
+                     f"in list order ({mapping})", "note_choice_codes", list=lname, mapping=mapping)
         for i, (row, name) in enumerate(entries, start=1):
             code = int(name) if numeric else i
             cl.codes[name] = code
@@ -93,7 +93,8 @@ def read_choices(ctx: Context, sheet: Sheet | None) -> dict[str, ChoiceList]:
             if other:
                 flag = _bool(other)
                 if flag is None:
-                    ctx.error(sheet.name, row.number, sheet.header("other"), "write yes or no", 'write_yes_no')
+                    ctx.error(sheet.name, row.number, sheet.header("other"), "write yes or no", "not_yes_no",
+                              value=other)
                 else:
                     option["other"] = flag
             cl.options.append(option)

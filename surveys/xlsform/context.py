@@ -32,11 +32,16 @@ class Context:
     languages: list[str] = field(default_factory=list)
     bad_languages: set[tuple[str, str]] = field(default_factory=set)
 
-    def error(self, sheet: str, row: int | None, column: str, message: str, key: str = "", **params: Any) -> None:
+    def error(self, sheet: str, row: int | None, column: str, message: str, key: str = "", /,
+              **params: Any) -> None:
+        """A problem at the cell; ``key`` and ``params`` (any names, ``column``
+        too) word it in other languages."""
         self.problems.append(Problem(self.file, sheet, row, column, message, key, params))
 
-    def note(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.notes.append(Problem(self.file, sheet, row, column, message))
+    def note(self, sheet: str, row: int | None, column: str, message: str, key: str = "", /,
+             **params: Any) -> None:
+        """What the import assumed at the cell (shown, not refused)."""
+        self.notes.append(Problem(self.file, sheet, row, column, message, key, params))
 
     def at(self, path: tuple, sheet: str, row: int | None, column: str) -> None:
         self.origins[path] = Cell(sheet, row, column)

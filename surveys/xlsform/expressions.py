@@ -143,7 +143,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.toks:
-            raise ExpressionError("the expression is empty", 'expression_empty')
+            raise ExpressionError("the expression is empty", "expr_empty")
         node = self.or_expr()
         tok = self.peek()
         if tok is not None:
@@ -197,7 +197,7 @@ class _Parser:
             value = self.literal()
             if not isinstance(value, int):
                 raise ExpressionError(f"string-length(.) must be compared with a whole number, not {value!r}",
-                                      'string_length_compared', value=repr(value))
+                                      "expr_length_number", value=value)
             return StringLength(op, value)
         if tok.kind in ("ref", "dot"):
             self.i += 1
@@ -270,7 +270,7 @@ class _Combo:
 def _question(name: str, questions: Mapping[str, QuestionInfo]) -> QuestionInfo:
     if name == ".":
         raise ExpressionError("'.' (this answer) cannot be used in relevant; name a question with ${name}",
-                              'answer_cannot_used')
+                              "expr_dot")
     if name not in questions:
         raise ExpressionError(f"${{{name}}} is not a question before this row "
                               "(a condition can only use earlier questions)", "expr_not_earlier", name=name)
@@ -280,7 +280,7 @@ def _question(name: str, questions: Mapping[str, QuestionInfo]) -> QuestionInfo:
                               "integer questions", "expr_decimal", name=name)
     if info.kind == "text":
         raise ExpressionError(f"${{{name}}} is a text question; conditions can only use choice and "
-                              "integer questions", 'text_question_conditions', name=name)
+                              "integer questions", "expr_text_question", name=name)
     return info
 
 
@@ -290,8 +290,7 @@ def _codes_equal(info: QuestionInfo, name: str, value: Any) -> int:
             return int(str(value))
         except ValueError:
             raise ExpressionError(f"${{{name}}} is an integer question: compare it with a whole number, "
-                                  f"not {value!r}", 'integer_question_compare', name=name,
-                                  value=repr(value)) from None
+                                  f"not {value!r}", "expr_integer_number", name=name, value=value) from None
     key = str(value)
     if key not in info.codes:
         known = ", ".join(f"'{k}'" for k in info.codes)
@@ -309,9 +308,9 @@ def _cond(node: Node, questions: Mapping[str, QuestionInfo]) -> Any:
         if isinstance(inner, _Leaf):
             return _Leaf(inner.item, inner.codes, not inner.negated)
         raise ExpressionError("not(...) is supported around conditions on one question only, "
-                              "e.g. not(selected(${q}, 'x'))", 'supported_around_conditions')
+                              "e.g. not(selected(${q}, 'x'))", "expr_not")
     if isinstance(node, StringLength):
-        raise ExpressionError("string-length(.) belongs in constraint, not relevant", 'string_length_belongs')
+        raise ExpressionError("string-length(.) belongs in constraint, not relevant", "expr_length_relevant")
     if isinstance(node, Selected):
         info = _question(node.subject, questions)
         return _Leaf(node.subject, frozenset({_codes_equal(info, node.subject, node.value)}))
@@ -326,14 +325,14 @@ def _cond(node: Node, questions: Mapping[str, QuestionInfo]) -> Any:
         return _Leaf(node.subject, frozenset({code}), node.op == "!=")
     if info.kind != "number":
         raise ExpressionError(f"'{node.op}' compares numbers; ${{{node.subject}}} is a choice question: "
-                              f"use = or selected()", 'compares_numbers_choice', op=node.op, subject=node.subject)
+                              f"use = or selected()", "expr_op_numbers", op=node.op, name=node.subject)
     if not isinstance(node.value, (int, float)):
         raise ExpressionError(f"${{{node.subject}}} {node.op} needs a number, not {node.value!r}",
-                              'needs_number', subject=node.subject, op=node.op, value=repr(node.value))
+                              "expr_needs_number", name=node.subject, op=node.op, value=node.value)
     lo, hi = info.min, info.max
     if lo is None or hi is None:
-        raise ExpressionError(f"${{{node.subject}}} has no bounds to compare within",
-                              'bounds_compare_within', subject=node.subject)
+        raise ExpressionError(f"${{{node.subject}}} has no bounds to compare within", "expr_no_bounds",
+                              name=node.subject)
     compare = _OPS[node.op]
     return _Leaf(node.subject, frozenset(c for c in range(lo, hi + 1) if compare(c, node.value)))
 
@@ -361,8 +360,8 @@ def _merge(op: str, parts: list[Any]) -> Any:
 def _document(cond: Any) -> dict[str, Any]:
     if isinstance(cond, _Leaf):
         if not cond.codes:
-            raise ExpressionError(f"the condition on ${{{cond.item}}} can never be true",
-                                  'condition_can_never', item=cond.item)
+            raise ExpressionError(f"the condition on ${{{cond.item}}} can never be true", "expr_never_true",
+                                  name=cond.item)
         return {"item": cond.item, ("not_in" if cond.negated else "in"): sorted(cond.codes)}
     return {("all_of" if cond.op == "and" else "any_of"): [_document(p) for p in cond.parts]}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: How exported columns name a language (its own name and its code).
 NAMES = {"sv": "Svenska", "en": "English", "ar": "العربية", "so": "Soomaali", "fi": "Suomi",
@@ -19,10 +20,10 @@ TRANSLATED = ("label", "hint", "constraint_message")
 
 
 class LanguageError(ValueError):
-    """A language name without a recognisable code; ``key`` and ``params``
-    name the case for other languages."""
+    """A language name without a recognisable code (``key`` and ``params``
+    name the case for other languages)."""
 
-    def __init__(self, message: str, key: str = "", **params: object) -> None:
+    def __init__(self, message: str, key: str, **params: Any) -> None:
         super().__init__(message)
         self.key = key
         self.params = params
@@ -39,7 +40,7 @@ def language_code(name: str) -> str:
     if text.lower() in KNOWN_NAMES:
         return KNOWN_NAMES[text.lower()]
     raise LanguageError(f"cannot tell the language of '{text}': write it as 'Name (code)', "
-                        "e.g. label::Svenska (sv) or label::English (en)", 'cannot_tell_language', text=text)
+                        "e.g. label::Svenska (sv) or label::English (en)", "language_unknown", name=text)
 
 
 def split_column(header: str) -> tuple[str, str | None]:

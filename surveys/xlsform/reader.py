@@ -58,8 +58,8 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
                 ctx.at(("response_scales", lname, "options", k, "label"), "choices", number, "label")
         else:
             ctx.error("choices", cl.row, "list_name", f"the list name '{lname}' must be lower-case letters, "
-                                                      "digits and _, starting with a letter",
-                                                          'list_name_lower', lname=lname)
+                                                      "digits and _, starting with a letter", "list_name_format",
+                      list=lname)
     if "sv" not in ctx.languages:
         ctx.error(survey.name, 1, "label", "the form has no Swedish texts: add label::Svenska (sv) columns, "
                                            "or set default_language to Svenska (sv) in the settings sheet "
@@ -75,7 +75,8 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
     ident = instrument_id or settings.get("form_id") or _id_from(stem)
     if not instrument_id and not ID_RE.match(ident or "") and ID_RE.match(_id_from(ident)):
         ctx.note("settings", settings.get("row"), "form_id",
-                 f"note: the form id '{ident}' is used as '{_id_from(ident)}' (lower-case letters, digits and -)")
+                 f"note: the form id '{ident}' is used as '{_id_from(ident)}' (lower-case letters, digits and -)",
+                 "note_form_id", id=ident, used=_id_from(ident))
         ident = _id_from(ident)
     if not ID_RE.match(ident or ""):
         where = ("settings", settings.get("row"), "form_id") if settings.get("form_id") and not instrument_id \
@@ -87,7 +88,7 @@ def build_document(ctx: Context, sheets: dict[str, Sheet], instrument_id: str | 
     if not version:
         version = "1"
         ctx.note("settings", settings.get("row"), "version", "note: no version in the settings sheet; "
-                                                              "version \"1\" is used")
+                                                              "version \"1\" is used", "note_no_version")
     title = scoring["settings"].pop("title", None)
     if title is None:
         if settings.get("form_title"):

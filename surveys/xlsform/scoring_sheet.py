@@ -47,9 +47,9 @@ WITH_TARGET = ("scale", "share")
 
 
 class _Bad(ValueError):
-    """A cell that does not convert; ``key`` and ``params`` name the case."""
+    """A cell that cannot be read; ``key`` and ``params`` name the case."""
 
-    def __init__(self, message: str, key: str = "", **params: Any) -> None:
+    def __init__(self, message: str, key: str, **params: Any) -> None:
         super().__init__(message)
         self.key = key
         self.params = params
@@ -85,7 +85,7 @@ def _convert(kind: str, value: Any) -> Any:
     if kind == "codes":
         parts = [p for p in re.split(r"[\s,;]+", text) if p]
         if not all(re.fullmatch(r"-?\d+", p) for p in parts):
-            raise _Bad(f"'{text}' must be whole numbers separated by spaces, e.g. 3 4", "cell_codes", value=text)
+            raise _Bad(f"'{text}' must be whole numbers separated by spaces, e.g. 3 4", "cell_not_codes", value=text)
         return [int(p) for p in parts]
     if kind == "nums":
         parts = [p for p in re.split(r"[\s;]+", text) if p]
@@ -93,7 +93,7 @@ def _convert(kind: str, value: Any) -> Any:
         for p in parts:
             if not re.fullmatch(r"-?\d+(\.\d+)?", p):
                 raise _Bad(f"'{p}' is not a number; separate numbers with spaces and write decimals with "
-                           "a point, e.g. 0.05 0.1 0.15", "cell_numbers", value=p)
+                           "a point, e.g. 0.05 0.1 0.15", "cell_not_numbers", value=p)
             out.append(float(p) if "." in p else int(p))
         return out
     if kind == "list":
@@ -103,7 +103,7 @@ def _convert(kind: str, value: Any) -> Any:
         for part in [p for p in re.split(r"[\s,;]+", text) if p]:
             name, sep, code = part.partition("=")
             if not sep or not re.fullmatch(r"-?\d+", code.strip()):
-                raise _Bad(f"'{part}' must look like item=code, e.g. know01=1", "cell_key", value=part)
+                raise _Bad(f"'{part}' must look like item=code, e.g. know01=1", "cell_not_key", value=part)
             out_key[name.strip()] = int(code)
         return out_key
     raise AssertionError(kind)
@@ -120,7 +120,7 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
     for header in sheet.columns:
         if header.lower() not in known and split_column(header)[0] != "label":
             ctx.error(sheet.name, 1, header, f"the column '{header}' is not part of the scoring sheet; "
-                                             "see instruments/README.md", 'column_part_scoring', header=header)
+                                             "see instruments/README.md", "scoring_column", column=header)
     ilevels: dict[str, int] = {}
     ivars: dict[str, int] = {}
 
@@ -142,8 +142,8 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
         if kind == "setting":
             if name not in SETTINGS:
                 ctx.error(sheet.name, row.number, sheet.header("name"),
-                          f"'{name}' is not a setting; use one of {', '.join(SETTINGS)}",
-                              'setting_one', name=name, join=', '.join(SETTINGS))
+                          f"'{name}' is not a setting; use one of {', '.join(SETTINGS)}", "scoring_setting",
+                          name=name, settings=", ".join(SETTINGS))
                 continue
             how = SETTINGS[name]
             value = cell(row, "label" if how == "texts" else "value", how)
@@ -154,15 +154,15 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
         if kind not in FIELDS:
             ctx.error(sheet.name, row.number, sheet.header("type"),
                       f"'{row.text('type')}' is not a scoring row; use setting, response_scale, scale, share, "
-                      "index, level, variable or tag_group", 'scoring_row_setting', type=row.text('type'))
+                      "index, level, variable or tag_group", "scoring_type", type=row.text("type"))
             continue
         doc: dict[str, Any] = {}
         if kind in ("level", "variable"):
             index = row.text("index")
             if index not in out["indices"]:
                 ctx.error(sheet.name, row.number, sheet.header("index"),
-                          f"'{index}' is not an index declared on an earlier row (type index)",
-                              'index_declared_earlier', index=index)
+                          f"'{index}' is not an index declared on an earlier row (type index)", "index_unknown",
+                          index=index)
                 continue
             parent = out["indices"][index]
             counter = ilevels if kind == "level" else ivars
@@ -176,30 +176,30 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
             if not name or any(t["id"] == name for t in out["tag_groups"]):
                 if name:
                     ctx.error(sheet.name, row.number, sheet.header("name"), f"tag group '{name}' is declared twice",
-                              "declared_twice", kind="tag group", name=name)
+                              "tag_group_twice", name=name)
                 else:
-                    ctx.error(sheet.name, row.number, sheet.header("name"), "the tag_group has no name", "no_name",
-                              kind="tag_group")
+                    ctx.error(sheet.name, row.number, sheet.header("name"), "the tag_group has no name",
+                              "tag_group_unnamed")
                 continue
             doc["id"] = name
             out["tag_groups"].append(doc)
             path = ("tag_groups", len(out["tag_groups"]) - 1)
         else:
             if not name:
-                ctx.error(sheet.name, row.number, sheet.header("name"), f"the {kind} has no name",
-                          'no_name', kind=kind)
+                ctx.error(sheet.name, row.number, sheet.header("name"), f"the {kind} has no name", "row_unnamed",
+                          kind=kind)
                 continue
             section = {"response_scale": "response_scales", "scale": "scales", "share": "shares",
                        "index": "indices"}[kind]
             if name in out[section]:
                 ctx.error(sheet.name, row.number, sheet.header("name"), f"{kind} '{name}' is declared twice",
-                          'declared_twice', kind=kind, name=name)
+                          "declared_twice", kind=kind, name=name)
                 continue
             out[section][name] = doc
             path = (section, name)
             if kind == "response_scale" and name not in response_scales:
                 ctx.error(sheet.name, row.number, sheet.header("name"),
-                          f"there is no list '{name}' on the choices sheet", 'list_choices_sheet', name=name)
+                          f"there is no list '{name}' on the choices sheet", "list_unknown", list=name)
         ctx.at(path, sheet.name, row.number, sheet.header("name"))
         for column, key, how in FIELDS[kind]:
             value = cell(row, column, how)
@@ -214,7 +214,8 @@ def read_scoring(ctx: Any, sheet: Sheet | None, response_scales: dict[str, Any])
             if part:
                 if "value" not in part:
                     ctx.error(sheet.name, row.number, sheet.header(key),
-                              f"the {key} needs a value in the column '{key}'", 'needs_value_column', key=key)
+                              f"the {key} needs a value in the column '{key}'",
+                              "baseline_value_missing" if key == "baseline" else "target_value_missing")
                 doc[key] = part
                 ctx.at(path + (key,), sheet.name, row.number, sheet.header(key))
     return out

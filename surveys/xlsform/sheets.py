@@ -104,7 +104,7 @@ def read_workbook(data: bytes, file: str) -> tuple[dict[str, Sheet], list[Proble
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         reason = "not an .xlsx workbook" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else str(exc)
         return {}, [Problem(file, "", None, "", f"cannot read the file ({reason}); save it from Excel "
-                                                 "as an Excel workbook (.xlsx)", 'cannot_read_file',
+                                                 "as an Excel workbook (.xlsx)", "cannot_read_file",
                             {"reason": reason})]
     sheets: dict[str, Sheet] = {}
     problems: list[Problem] = []
@@ -134,7 +134,7 @@ def _read_sheet(ws: Any, sheet: Sheet, file: str) -> Iterator[Problem]:
         if stored > MAX_ROWS:
             yield Problem(file, sheet.name, number, "", f"more than {MAX_ROWS} filled rows; "
                                                          "a questionnaire has far fewer: delete the rest",
-                          "more_than_filled", {"max_rows": MAX_ROWS})
+                          "too_many_rows", {"max_rows": MAX_ROWS})
             return
         if header is None:
             header = [cell_text(v) for v in values]
@@ -203,10 +203,10 @@ def read_file(path: str | Path) -> tuple[bytes, str]:
     try:
         return Path(path).read_bytes(), name
     except FileNotFoundError:
-        raise XLSFormError([Problem(name, "", None, "", "no such file", 'such_file')]) from None
+        raise XLSFormError([Problem(name, "", None, "", "no such file", "no_such_file")]) from None
     except IsADirectoryError:
         raise XLSFormError([Problem(name, "", None, "", "is a directory, not an .xlsx file",
-                                    'directory_xlsx_file')]) from None
+                                    "is_a_directory")]) from None
     except OSError as exc:
         raise XLSFormError([Problem(name, "", None, "", f"cannot read: {exc.strerror}",
-                                    'cannot_read', {"strerror": exc.strerror})]) from None
+                                    "cannot_read", {"strerror": exc.strerror})]) from None

@@ -54,7 +54,7 @@ class SurveyReader:
         self.pending_shown_if: list[dict[str, Any]] = []
         self.description: dict[str, str] | None = None
 
-    def err(self, row: Row, column: str, message: str, key: str = "", **params: Any) -> None:
+    def err(self, row: Row, column: str, message: str, key: str = "", /, **params: Any) -> None:
         self.ctx.error(self.sheet.name, row.number, self.sheet.header(column), message, key, **params)
 
     def run(self) -> list[dict[str, Any]]:
@@ -84,7 +84,7 @@ class SurveyReader:
             if not NAME_RE.match(pid or ""):
                 self.err(row, "page_id" if row.text("page_id") else "name",
                          f"the group name '{pid}' must be lower-case letters, digits and _, "
-                         "starting with a letter (it becomes the page id)", 'group_name_lower', pid=pid)
+                         "starting with a letter (it becomes the page id)", "group_name_format", name=pid)
             doc = {"id": pid, "title": self.ctx.texts(self.sheet, row, "label"), "items": []}
             self.ctx.at(("pages", p), self.sheet.name, row.number, self.sheet.header("name"))
             self.ctx.at(("pages", p, "id"), self.sheet.name, row.number, self.sheet.header("name"))
@@ -92,7 +92,8 @@ class SurveyReader:
             if doc["title"] is None:
                 doc["title"] = {self.ctx.default_language: pid}
                 self.ctx.note(self.sheet.name, row.number, "label",
-                              f"note: group '{pid}' has no label; its name is used as the page title")
+                              f"note: group '{pid}' has no label; its name is used as the page title",
+                              "note_group_label", group=pid)
             if row.text("relevant"):
                 cond = self.condition(row)
                 if cond is not None:
@@ -233,7 +234,7 @@ class SurveyReader:
                 words = [base] + words[2:]
             if base == "select":
                 self.err(row, "type", f"'{raw}' is not a supported type; supported: {SUPPORTED_TYPES}",
-                         'supported_type_supported', raw=raw, supported_types=SUPPORTED_TYPES)
+                         "type_unsupported", type=raw)
                 return
             rest = words[1:]
             if rest and rest[-1].lower() == "or_other":
@@ -241,7 +242,7 @@ class SurveyReader:
                 rest = rest[:-1]
             if len(rest) != 1:
                 self.err(row, "type", f"write '{base} LIST' with the name of a list on the choices sheet",
-                         'list_name_list', base=base)
+                         "list_missing", type=base)
                 return
             item["kind"] = "single" if base == "select_one" else "multi"
             lname = rest[0]
@@ -280,7 +281,7 @@ class SurveyReader:
             group = row.text("group")
             if group not in GROUPS:
                 self.err(row, "group", f"'{group}' is not a group variable; use one of {', '.join(GROUPS)}",
-                         'group_variable_one', group=group, join=', '.join(GROUPS))
+                         "group_unknown", group=group, groups=", ".join(GROUPS))
             else:
                 item["group"] = group
                 self.ctx.at(path + ("group",), self.sheet.name, row.number, self.sheet.header("group"))
@@ -289,7 +290,7 @@ class SurveyReader:
             value = row.text("options_from")
             if value not in ("scale", "preset"):
                 self.err(row, "options_from", "write preset (the wave's list, e.g. schools) or scale",
-                         'preset_wave_list')
+                         "options_from")
             else:
                 item["options_from"] = value
                 preset = value == "preset"
@@ -309,7 +310,7 @@ class SurveyReader:
                 self.ctx.at(path + ("scale",), self.sheet.name, row.number, self.sheet.header("type"))
         elif or_other:
             self.err(row, "type", "or_other belongs after a list name: select_one LIST or_other",
-                     'other_belongs_after')
+                     "or_other_alone")
         self.constraint(row, item, path)
         if row.text("appearance"):
             if row.text("appearance").lower() == "multiline" and item["kind"] == "text":
@@ -346,7 +347,7 @@ class SurveyReader:
         other = f"{name}_other"
         if other in self.names:
             self.err(row, "type", f"or_other adds a text question '{other}', but that name is already used",
-                     'other_adds_text', other=other)
+                     "or_other_taken", name=other)
             return
         self.names[other] = row.number
         text = {k: v for k, v in OTHER_TEXT.items() if k == "sv" or k in self.ctx.languages}
@@ -380,7 +381,8 @@ class SurveyReader:
         if not places:
             self.ctx.note(self.sheet.name, row.number, self.sheet.header("type"),
                           f"note: decimal '{row.text('name')}' takes answers with up to {DEFAULT_DECIMALS} "
-                          "decimals (write 1, 2 or 3 in a 'decimals' column to change)")
+                          "decimals (write 1, 2 or 3 in a 'decimals' column to change)", "note_decimal_places",
+                          item=row.text("name"), decimals=DEFAULT_DECIMALS)
         return True
 
     def constraint(self, row: Row, item: dict[str, Any], path: tuple) -> None:
@@ -419,7 +421,9 @@ class SurveyReader:
             self.ctx.note(self.sheet.name, row.number, self.sheet.header("constraint"),
                           f"note: {'decimal' if item.get('decimals') else 'integer'} '{item['id']}' has no "
                           "upper or lower bound; "
-                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)")
+                          f"{item['min']}-{item['max']} is used (write e.g. . >= 0 and . <= 120)",
+                          "note_decimal_bounds" if item.get("decimals") else "note_integer_bounds",
+                          item=item["id"], min=item["min"], max=item["max"])
         if message:
             if kind == "number":
                 item["constraint_message"] = message
@@ -427,7 +431,7 @@ class SurveyReader:
             else:
                 self.err(row, "constraint_message", "only an integer question takes a constraint message here "
                                                     "(the engine words the other messages itself)",
-                                                        'only_integer_question')
+                         "constraint_message_integer")
 
     def condition(self, row: Row) -> dict[str, Any] | None:
         try:

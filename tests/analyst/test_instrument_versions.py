@@ -134,8 +134,8 @@ def test_upload_problems_are_listed_line_by_line(env, logged_in) -> None:
         "tidigare frågor)."]
     r = _upload(admin, "named.xlsx", named)
     assert r.status_code == 302
-    assert "named.xlsx:choices:2:name: note: the choices of list &#39;yn&#39; are not whole numbers; they are " \
-           "coded 1..n in list order (yes=1, no=2)" in admin.get(r.headers["Location"]).get_data(as_text=True)
+    assert "named.xlsx:choices:2:name: obs: alternativen i listan yn är inte heltal; de kodas 1..n i listans " \
+           "ordning (yes=1, no=2)." in admin.get(r.headers["Location"]).get_data(as_text=True)
     r = _upload(admin, "notes.txt", b"hello")
     assert r.status_code == 400 and "notes.txt: välj en XLSForm (.xlsx) eller en instrumentfil (.yaml)." in \
         r.get_data(as_text=True)

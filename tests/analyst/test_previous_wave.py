@@ -258,14 +258,14 @@ def test_an_earlier_wave_that_cannot_be_scored_is_dropped_only_when_chosen_autom
         [c for c in wave.dataset.columns if c != "att01"], np.delete(wave.dataset.matrix, gone, axis=1),
         wave.dataset.groups))
     report, dropped = service.compared_report(wave, (), earlier, automatic=True)
-    assert "comparison" not in report
-    assert report["scales"]["restrictive"]["overall"]["mean"] == pytest.approx(ca.RESTRICTIVE_MEAN)
+    assert report.comparison is None
+    assert report.scales["restrictive"].overall.mean == pytest.approx(ca.RESTRICTIVE_MEAN)
     assert dropped.reason == "earlier_unscorable" and "att01" in dropped.params["detail"]
     with pytest.raises(IncomparableError):
         service.compared_report(wave, (), earlier, automatic=False)
     # a comparable earlier wave is compared, whoever chose it
     report, dropped = service.compared_report(wave, (), wave, automatic=True)
-    assert dropped is None and report["comparison"]["scales"]["restrictive"]["diff"] == pytest.approx(0.0)
+    assert dropped is None and report.comparison.scales["restrictive"].diff == pytest.approx(0.0)
 
 
 def test_a_previous_wave_without_answers_is_passed_over_with_a_note(env, logged_in) -> None:

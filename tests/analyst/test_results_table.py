@@ -26,7 +26,8 @@ def app(tmp_path):
 
 def test_group_rows_show_alpha_and_holm_p_against_the_rest(app) -> None:
     from scoring.report import score_report
-    from webapp.analyst.results import fmt_p, scale_sections
+    from surveys.formatting import Formatter
+    from webapp.analyst.results import scale_sections
 
     report = score_report(fixture_instrument(), fixture_dataset(), by=("school",))
     with app.test_request_context("/analyst/?lang=en"):
@@ -36,6 +37,6 @@ def test_group_rows_show_alpha_and_holm_p_against_the_rest(app) -> None:
         rows = {row[0]: row for row in section.rows}
     for school, p in EXPECTED["school_vs_rest_holm_p"].items():   # R's p.adjust(method = "holm")
         row = rows[school]
-        assert row[column] == fmt_p(p)
+        assert row[column] == Formatter("en").p(p)
         assert row[alpha] not in ("", None)
     assert rows["All"][alpha] == f"{EXPECTED['overall']['alpha']:.2f}"

@@ -100,7 +100,7 @@ def upload_instrument() -> Any:
         if name.lower().endswith(".xlsx"):
             result = import_xlsform_bytes(data, name)
             instrument, text, fmt = result.instrument, result.yaml_text, "xlsform"
-            notes = [str(n) for n in result.notes]
+            notes = [xlsform_problem_line(n) for n in result.notes]
         elif name.lower().endswith((".yaml", ".yml")):
             text = data.decode("utf-8")
             instrument, fmt = load_instrument_text(text, name), "yaml"

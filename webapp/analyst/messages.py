@@ -1,10 +1,13 @@
 """Storage, scoring and import refusals in the analyst's language.
 
 The store raises :class:`surveys.store.StoreError`, the scoring engine
-:class:`scoring.errors.IncomparableError` and the CSV reader
-:class:`surveys.csvio.Refusal` with an English message and a reason key; the
-cases an analyst can reach are worded here with gettext. Any other refusal
-keeps its one-line English message.
+:class:`scoring.errors.ScoringError` (and its kinds
+:class:`~scoring.errors.IncomparableError` and
+:class:`~scoring.disclosure.BreakdownError`) and the CSV reader
+:class:`surveys.csvio.Refusal` with an English message and a reason key;
+every key is worded here with gettext (``tests/analyst/test_reason_keys.py``
+finds the keys in the code and fails on one without a wording). A refusal
+without a key keeps its one-line English message.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any, Callable
 from flask_babel import gettext as _
 
 from scoring.disclosure import BreakdownError
-from scoring.errors import IncomparableError
+from scoring.errors import IncomparableError, ScoringError
 from surveys.store import StoreError
 
 _MESSAGES: dict[str, Callable[[dict], str]] = {
@@ -34,6 +37,13 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
     "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
+    "slug_invalid": lambda p: _("The address %(slug)s must be 1–100 lower-case letters, digits or dashes.", **p),
+    "mode_invalid": lambda p: _("A wave collects answers with codes or through an open link, not %(mode)s.", **p),
+    "label_empty": lambda p: _("Give the wave a name."),
+    "preset_invalid": lambda p: _("The list for the group %(group)s must hold non-empty values.", **p),
+    "code_count": lambda p: _("Issue between 1 and %(max)s codes at a time.", **p),
+    "codes_collide": lambda p: _("No unused codes could be drawn this time; try again."),
+    "retention_date": lambda p: _("Write the date as YYYY-MM-DD, or leave it empty for none."),
 }
 
 
@@ -61,13 +71,38 @@ def store_error_message(exc: StoreError) -> str:
     return message(exc.params) if message else str(exc)
 
 
+#: The parts of a scale definition that ``scale_differs`` names (``aspects``).
+_SCALE_ASPECTS: dict[str, Callable[[], str]] = {
+    "items": lambda: _("its items"),
+    "reversed": lambda: _("its reverse-coded items"),
+    "range": lambda: _("its response range"),
+    "method": lambda: _("how it is scored"),
+    "key": lambda: _("its answer key"),
+    "min_answered": lambda: _("the least number of items answered"),
+}
+
+
+def _scale_differs(p: dict) -> str:
+    aspects = ", ".join(_SCALE_ASPECTS[a]() for a in p.get("aspects", ()) if a in _SCALE_ASPECTS)
+    if not aspects:
+        return _("The scale %(scale)s is defined differently in the two waves.", scale=p["scale"])
+    return _("The scale %(scale)s is defined differently in the two waves (%(aspects)s).", scale=p["scale"],
+             aspects=aspects)
+
+
+def _earlier_unscorable(p: dict) -> str:
+    if p.get("missing"):
+        return _("The scale %(scale)s cannot be scored in the earlier wave: its data has no column for "
+                 "%(missing)s.", scale=p["scale"], missing=p["missing"])
+    return _("The scale %(scale)s cannot be scored in the earlier wave.", scale=p["scale"])
+
+
 _INCOMPARABLE: dict[str, Callable[[dict], str]] = {
     "different_instruments": lambda p: _("Waves of different instruments (%(current)s and %(earlier)s) cannot "
                                          "be compared.", **p),
     "scale_missing": lambda p: _("The scale %(scale)s is missing from the earlier wave.", **p),
-    "scale_differs": lambda p: _("The scale %(scale)s is defined differently in the two waves (%(detail)s).", **p),
-    "earlier_unscorable": lambda p: _("The scale %(scale)s cannot be scored in the earlier wave (%(detail)s).",
-                                      **p),
+    "scale_differs": _scale_differs,
+    "earlier_unscorable": _earlier_unscorable,
     "no_answers": lambda p: _("That wave has no submitted answers."),
     "item_reworded": lambda p: _("The item %(item)s of %(scale)s was reworded between the two instrument "
                                  "versions.", **p),
@@ -99,6 +134,27 @@ _BREAKDOWN: dict[str, Callable[[dict], str]] = {
 def breakdown_message(exc: BreakdownError) -> str:
     """Why a breakdown is refused, in the current language."""
     message = _BREAKDOWN.get(exc.reason)
+    return message(exc.params) if message else str(exc)
+
+
+_SCORING: dict[str, Callable[[dict], str]] = {
+    "unknown_column": lambda p: _("There is no group %(column)s in this wave (groups: %(known)s).", **p),
+    "column_length": lambda p: _("The group %(column)s has %(values)s values for %(n)s respondents.", **p),
+    "too_many_columns": lambda p: _("A breakdown takes one or two groups."),
+    "same_column": lambda p: _("A breakdown names the same group twice."),
+    "no_item_column": lambda p: _("The scale %(scale)s cannot be scored: the data has no column for %(items)s.",
+                                  **p),
+}
+
+
+def scoring_message(exc: ScoringError) -> str:
+    """Any scoring refusal (incomparable waves, a refused breakdown, data
+    that cannot be scored) in the current language."""
+    if isinstance(exc, IncomparableError):
+        return incomparable_message(exc)
+    if isinstance(exc, BreakdownError):
+        return breakdown_message(exc)
+    message = _SCORING.get(exc.reason)
     return message(exc.params) if message else str(exc)
 
 
@@ -137,9 +193,24 @@ _IMPORT: dict[str, Callable[[dict], str]] = {
 }
 
 
+#: Answers the store refuses when an imported row is stored (``surveys.store.validate``,
+#: ``surveys.store.bulk_import``).
+_ANSWER: dict[str, Callable[[dict], str]] = {
+    "answer_not_text": lambda p: _("%(item)s expects a text.", **p),
+    "answer_too_long": lambda p: _("The text of %(item)s is longer than %(max)s characters.", **p),
+    "answer_not_whole": lambda p: _("%(item)s expects a whole number, not %(value)s.", **p),
+    "answer_out_of_range": lambda p: _("%(value)s is outside the range of %(item)s (%(min)s–%(max)s).", **p),
+    "answer_not_code": lambda p: _("%(value)s is not one of the answer codes of %(item)s.", **p),
+    "answer_not_codes": lambda p: _("%(item)s expects a list of answer codes.", **p),
+    "bad_date": lambda p: _("%(value)s is not a date (write YYYY-MM-DD).", **p),
+    "groups_not_mapping": lambda p: _("The groups of a row must be pairs of a group and its value."),
+    "not_an_item": lambda p: _("%(item)s is not a question of %(instrument)s.", **p),
+}
+
+
 def import_rejection_message(rejection: Any) -> str:
     """Why a row of an imported file was rejected, in the current language."""
-    message = _IMPORT.get(rejection.kind)
+    message = _IMPORT.get(rejection.kind) or _ANSWER.get(rejection.kind)
     return message(rejection.params) if message else rejection.reason
 
 
@@ -192,79 +263,89 @@ _XLSFORM: dict[str, Callable[[dict], str]] = {
                               **p),
     "constraint_integer": lambda p: _("An integer constraint must look like . >= 10 and . <= 20."),
     "constraint_text": lambda p: _("A text constraint must look like string-length(.) <= 200."),
+    "constraint_kind": lambda p: _("Only integer, decimal and text questions take a constraint here."),
+    "constraint_message_integer": lambda p: _("Only an integer question takes a constraint message here (the "
+                                              "engine words the other messages itself)."),
+    "expr_empty": lambda p: _("The expression is empty."),
+    "expr_dot": lambda p: _("'.' (this answer) cannot be used in relevant; name a question with ${name}."),
+    "expr_text_question": lambda p: _("${%(name)s} is a text question; conditions can only use choice and "
+                                      "integer questions.", **p),
+    "expr_integer_number": lambda p: _("${%(name)s} is an integer question: compare it with a whole number, "
+                                       "not %(value)s.", **p),
+    "expr_not": lambda p: _("not(...) is supported around conditions on one question only, e.g. "
+                            "not(selected(${q}, 'x'))."),
+    "expr_length_relevant": lambda p: _("string-length(.) belongs in constraint, not in relevant."),
+    "expr_length_number": lambda p: _("string-length(.) must be compared with a whole number, not %(value)s.",
+                                      **p),
+    "expr_op_numbers": lambda p: _("'%(op)s' compares numbers; ${%(name)s} is a choice question: use = or "
+                                   "selected().", **p),
+    "expr_needs_number": lambda p: _("${%(name)s} %(op)s needs a number, not %(value)s.", **p),
+    "expr_no_bounds": lambda p: _("${%(name)s} has no bounds to compare within.", **p),
+    "expr_never_true": lambda p: _("The condition on ${%(name)s} can never be true.", **p),
+    "note_last": lambda p: _("A note after the last question has no page to introduce; move it into a group "
+                             "before a question."),
+    "group_name_format": lambda p: _("The group name %(name)s may only hold lower-case letters, digits and _, "
+                                     "and must start with a letter (it becomes the page id).", **p),
+    "list_missing": lambda p: _("Write '%(type)s LIST' with the name of a list on the choices sheet.", **p),
+    "group_unknown": lambda p: _("'%(group)s' is not a group variable; use one of %(groups)s.", **p),
+    "options_from": lambda p: _("Write preset (the wave's list, e.g. the schools) or scale."),
+    "or_other_alone": lambda p: _("or_other belongs after a list name: select_one LIST or_other."),
+    "or_other_taken": lambda p: _("or_other adds a text question %(name)s, but that name is already used.", **p),
+    "list_name_empty": lambda p: _("The list name is empty."),
+    "choice_no_name": lambda p: _("The choice has no name (list %(list)s): give each choice a name such as 1, "
+                                  "2, 3.", **p),
+    "list_name_format": lambda p: _("The list name %(list)s may only hold lower-case letters, digits and _, and "
+                                    "must start with a letter.", **p),
+    "language_unknown": lambda p: _("Cannot tell the language of '%(name)s': write it as 'Name (code)', e.g. "
+                                    "label::Svenska (sv) or label::English (en).", **p),
     "cell_not_whole": lambda p: _("'%(value)s' is not a whole number.", **p),
     "cell_not_number": lambda p: _("'%(value)s' is not a number.", **p),
-    "cell_codes": lambda p: _("'%(value)s' must be whole numbers separated by spaces, e.g. 3 4.", **p),
-    "column_part_scoring": lambda p: _("The column '%(header)s' is not part of the scoring sheet; see "
-                                       "instruments/README.md.", **p),
-    "scoring_row_setting": lambda p: _("'%(type)s' is not a scoring row; use setting, response_scale, scale, "
-                                       "share, index, level, variable or tag_group.", **p),
-    "cell_numbers": lambda p: _("'%(value)s' is not a number; separate numbers with spaces and write "
-                                "decimals with a point, e.g. 0.05 0.1 0.15.", **p),
-    "cell_key": lambda p: _("'%(value)s' must look like item=code, e.g. know01=1.", **p),
-    "setting_one": lambda p: _("'%(name)s' is not a setting; use one of %(join)s.", **p),
-    "index_declared_earlier": lambda p: _("'%(index)s' is not an index declared on an earlier row (type "
-                                          "index).", **p),
-    "no_name": lambda p: _("The %(kind)s has no name.", **p),
-    "declared_twice": lambda p: _("%(kind)s '%(name)s' is declared twice.", **p),
-    "list_choices_sheet": lambda p: _("There is no list '%(name)s' on the choices sheet.", **p),
-    "needs_value_column": lambda p: _("The %(key)s needs a value in the column '%(key)s'.", **p),
-    "list_name_empty": lambda p: _("The list name is empty."),
-    "choice_name_list": lambda p: _("The choice has no name (list '%(lname)s'): give each choice a name "
-                                    "such as 1, 2, 3.", **p),
-    "write_yes_no": lambda p: _("Write yes or no."),
+    "cell_not_codes": lambda p: _("'%(value)s' must be whole numbers separated by spaces, e.g. 3 4.", **p),
+    "cell_not_numbers": lambda p: _("'%(value)s' is not a number; separate numbers with spaces and write "
+                                    "decimals with a point, e.g. 0.05 0.1 0.15.", **p),
+    "cell_not_key": lambda p: _("'%(value)s' must look like item=code, e.g. know01=1.", **p),
+    "scoring_column": lambda p: _("The column %(column)s is not part of the scoring sheet; see "
+                                  "instruments/README.md.", **p),
+    "scoring_setting": lambda p: _("'%(name)s' is not a setting; use one of %(settings)s.", **p),
+    "scoring_type": lambda p: _("'%(type)s' is not a scoring row; use setting, response_scale, scale, share, "
+                                "index, level, variable or tag_group.", **p),
+    "index_unknown": lambda p: _("'%(index)s' is not an index declared on an earlier row (type index).", **p),
+    "tag_group_twice": lambda p: _("The tag group %(name)s is declared twice.", **p),
+    "tag_group_unnamed": lambda p: _("The tag_group has no name."),
+    "row_unnamed": lambda p: _("The %(kind)s row has no name.", **p),
+    "declared_twice": lambda p: _("%(kind)s %(name)s is declared twice.", **p),
+    "baseline_value_missing": lambda p: _("The baseline needs a value in the column baseline."),
+    "target_value_missing": lambda p: _("The target needs a value in the column target."),
     "internal_error_yaml": lambda p: _("Internal error: the YAML written does not read back the same; please "
                                        "report this file."),
-    "cannot_tell_language": lambda p: _("Cannot tell the language of '%(text)s': write it as 'Name (code)', "
-                                        "e.g. label::Svenska (sv) or label::English (en).", **p),
-    "list_name_lower": lambda p: _("The list name '%(lname)s' must be lower-case letters, digits and _, "
-                                   "starting with a letter.", **p),
-    "note_last": lambda p: _("A note after the last question has no page to introduce; move it into "
-                             "a group before a question."),
-    "other_adds_text": lambda p: _("or_other adds a text question '%(other)s', but that name is already "
-                                   "used.", **p),
     "decimals_too_many": lambda p: _("The bounds have %(places)s decimal places; at most %(max)s are "
                                      "supported.", **p),
-    "group_name_lower": lambda p: _("The group name '%(pid)s' must be lower-case letters, digits and _, "
-                                    "starting with a letter (it becomes the page id).", **p),
-    "supported_type_supported": lambda p: _("'%(raw)s' is not a supported type; supported: "
-                                            "%(supported_types)s.", **p),
-    "list_name_list": lambda p: _("Write '%(base)s LIST' with the name of a list on the choices sheet.", **p),
-    "group_variable_one": lambda p: _("'%(group)s' is not a group variable; use one of %(join)s.", **p),
-    "preset_wave_list": lambda p: _("Write preset (the wave's list, e.g. schools) or scale."),
-    "other_belongs_after": lambda p: _("or_other belongs after a list name: select_one LIST or_other."),
     "decimals_invalid": lambda p: _("'%(value)s' is not a number of decimal places; write 1, 2 or 3.", **p),
-    "only_integer_question": lambda p: _("Only an integer question takes a constraint message here (the engine "
-                                         "words the other messages itself)."),
-    "constraint_kind": lambda p: _("Only integer, decimal and text questions take a constraint here."),
-    "more_than_filled": lambda p: _("More than %(max_rows)s filled rows; a questionnaire has far fewer: "
+    "too_many_rows": lambda p: _("More than %(max_rows)s filled rows; a questionnaire has far fewer: "
                                     "delete the rest.", **p),
     "cannot_read_file": lambda p: _("Cannot read the file (%(reason)s); save it from Excel as an Excel "
                                     "workbook (.xlsx).", **p),
-    "such_file": lambda p: _("No such file."),
-    "directory_xlsx_file": lambda p: _("Is a directory, not an .xlsx file."),
+    "no_such_file": lambda p: _("No such file."),
+    "is_a_directory": lambda p: _("Is a directory, not an .xlsx file."),
     "cannot_read": lambda p: _("Cannot read: %(strerror)s.", **p),
     "column_twice": lambda p: _("The column '%(column)s' appears twice; delete one of them.", **p),
-    "answer_cannot_used": lambda p: _("'.' (this answer) cannot be used in relevant; name a question with "
-                                      "${name}."),
     "expr_decimal": lambda p: _("${%(name)s} is a decimal question; conditions can only use choice and "
                                 "integer questions.", **p),
-    "text_question_conditions": lambda p: _("${%(name)s} is a text question; conditions can only use choice and "
-                                            "integer questions.", **p),
-    "supported_around_conditions": lambda p: _("not(...) is supported around conditions on one question only, e.g. "
-                                               "not(selected(${q}, 'x'))."),
-    "string_length_belongs": lambda p: _("string-length(.) belongs in constraint, not relevant."),
-    "compares_numbers_choice": lambda p: _("'%(op)s' compares numbers; ${%(subject)s} is a choice question: use = "
-                                           "or selected().", **p),
-    "needs_number": lambda p: _("${%(subject)s} %(op)s needs a number, not %(value)s.", **p),
-    "bounds_compare_within": lambda p: _("${%(subject)s} has no bounds to compare within.", **p),
-    "expression_empty": lambda p: _("The expression is empty."),
-    "condition_can_never": lambda p: _("The condition on ${%(item)s} can never be true.", **p),
     "constraint_decimal": lambda p: _("A decimal constraint must look like . >= 0.5 and . <= 2.5."),
-    "string_length_compared": lambda p: _("string-length(.) must be compared with a whole number, not "
-                                          "%(value)s.", **p),
-    "integer_question_compare": lambda p: _("${%(name)s} is an integer question: compare it with a whole number, "
-                                            "not %(value)s.", **p),
+    # notes: what the import assumed (shown, not refused)
+    "note_choice_codes": lambda p: _("note: the choices of list %(list)s are not whole numbers; they are coded "
+                                     "1..n in list order (%(mapping)s).", **p),
+    "note_form_id": lambda p: _("note: the form id %(id)s is used as %(used)s (lower-case letters, digits and -).",
+                                **p),
+    "note_no_version": lambda p: _("note: the settings sheet has no version; version \"1\" is used."),
+    "note_group_label": lambda p: _("note: the group %(group)s has no label; its name is used as the page title.",
+                                    **p),
+    "note_integer_bounds": lambda p: _("note: the integer question %(item)s has no upper or lower bound; "
+                                       "%(min)s–%(max)s is used (write e.g. . >= 0 and . <= 120).", **p),
+    "note_decimal_places": lambda p: _("note: the decimal question %(item)s takes answers with up to %(decimals)s "
+                                       "decimals (write 1, 2 or 3 in a column decimals to change).", **p),
+    "note_decimal_bounds": lambda p: _("note: the decimal question %(item)s has no upper or lower bound; "
+                                       "%(min)s–%(max)s is used (write e.g. . >= 0 and . <= 120).", **p),
 }
 
 #: Meaning and shape problems of an instrument document (``surveys.validation``,

@@ -3,7 +3,6 @@ load a wave, score it, build its downloads. Used by the analyst pages and
 the JSON API alike."""
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import numpy as np
 from scoring.comparison import check_instruments_comparable
 from scoring.disclosure import Disclosure
 from scoring.errors import IncomparableError
+from scoring.model import Report
 from scoring.report import score_report
 from scoring.report_scales import scale_matrix, score_scale
 from surveys.dataset import Dataset
@@ -74,13 +74,14 @@ def progress_groups(combos: Sequence[tuple[Mapping[str, str], Mapping[str, int]]
 #: Scored reports of the last few (dataset, breakdown, comparison) asked for.
 #: The datasets come from the store's cache and are read-only, so the same
 #: objects mean the same answers; each entry holds them, so an id is never
-#: reused while its entry lives.
-_REPORTS: "OrderedDict[tuple, tuple[Any, Any, dict[str, Any]]]" = OrderedDict()
+#: reused while its entry lives. A report is frozen (``scoring.model``), so
+#: every caller shares the one object.
+_REPORTS: "OrderedDict[tuple, tuple[Any, Any, Report]]" = OrderedDict()
 _REPORTS_KEPT = 16
 _REPORTS_LOCK = threading.Lock()
 
 
-def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
+def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> Report:
     """The scored report (suppressed), optionally compared with an earlier
     wave; remembered while the wave (and the earlier one) do not change."""
     other = None
@@ -93,19 +94,18 @@ def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> d
         if hit is not None and hit[0] is wave.dataset and \
                 hit[1] is (compare.dataset if compare is not None else None):
             _REPORTS.move_to_end(key)
-            return copy.deepcopy(hit[2])
+            return hit[2]
     result = score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
     if not wave.dataset.matrix.flags.writeable:  # only a cached (frozen) dataset
         with _REPORTS_LOCK:
             _REPORTS[key] = (wave.dataset, compare.dataset if compare else None, result)
             while len(_REPORTS) > _REPORTS_KEPT:
                 _REPORTS.popitem(last=False)
-        return copy.deepcopy(result)
     return result
 
 
 def compared_report(wave: Wave, by: Sequence[str], compare: Wave | None,
-                    automatic: bool) -> tuple[dict[str, Any], IncomparableError | None]:
+                    automatic: bool) -> tuple[Report, IncomparableError | None]:
     """The report compared with ``compare``, and why a comparison was
     dropped. A wave chosen automatically that cannot be compared is dropped
     (the report shows the wave alone); one the user asked for raises
@@ -183,7 +183,7 @@ def download(wave: Wave, key: str, lang: str | None = None) -> tuple[Iterator[by
     """(the file chunk by chunk, mimetype, file name) of download ``key``;
     KeyError if unknown. The raw CSV variants stream; the others come as one chunk."""
     fmt = FORMATS[key]
-    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else {},
+    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else None,
                     presets=wave.survey.presets,
                     scores=respondent_scores(wave) if fmt.needs_scores else None,
                     lang=lang, name=wave.survey.slug)

@@ -26,7 +26,7 @@ from webapp.body_limits import body_limit
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm, codes_form
 from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
-                                     store_error_message)
+                                     scoring_message, store_error_message)
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -328,11 +328,13 @@ def _results_page(slug: str, other: str | None) -> Any:
     try:
         report, dropped = service.compared_report(wave, by, compare, automatic)
     except BreakdownError as exc:
-        return render_template("analyst/refused.html", survey=s, message=breakdown_message(exc)), 400
+        return render_template("analyst/refused.html", survey=s, message=breakdown_message(exc),
+                               title=_("This breakdown is not published")), 400
     except IncomparableError as exc:
         return render_template("analyst/refused.html", survey=s, message=incomparable_message(exc)), 409
     except ScoringError as exc:
-        return render_template("analyst/refused.html", survey=s, message=str(exc)), 400
+        return render_template("analyst/refused.html", survey=s, message=scoring_message(exc),
+                               title=_("These results cannot be computed")), 400
     if dropped is not None:  # the automatic choice never refuses the page: say why
         compare_notes.append(_not_compared_note(compare.survey, dropped))
         compare, automatic = None, False

@@ -12,7 +12,7 @@ from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
 from surveys import accounts, audit
 from surveys.exports import FORMATS
-from surveys.exports.report import report_json
+from surveys.exports.report import json_bytes, report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
 from webapp.attachments import attachment
@@ -127,8 +127,9 @@ def results(slug: str) -> Response:
                                f"overall results and one breakdown by {', '.join(snapshot['by']) or 'nothing'} "
                                "are kept")
         report = snapshot["by"][by[0]] if by else snapshot["overall"]
-        return Response(report_json({**report, "compared_with": None, "not_compared": [],
-                                     "purged_on": snapshot["taken_on"]}), mimetype="application/json")
+        # the snapshot holds the report's JSON as the serialiser wrote it at the purge
+        return Response(json_bytes({**report, "compared_with": None, "not_compared": [],
+                                    "purged_on": snapshot["taken_on"]}), mimetype="application/json")
     wave = service.load_wave(store(), slug)
     by = [b for b in request.args.getlist("by") if b]
     compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
@@ -146,7 +147,7 @@ def results(slug: str) -> Response:
         compare, automatic = None, False
     compared_with = None if compare is None else {
         "slug": compare.survey.slug, "label": compare.survey.label, "automatic": automatic}
-    return Response(report_json({**report, "compared_with": compared_with, "not_compared": not_compared}),
+    return Response(report_json(report, {"compared_with": compared_with, "not_compared": not_compared}),
                     mimetype="application/json")
 
 

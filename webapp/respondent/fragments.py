@@ -2,10 +2,10 @@
 
 A question's HTML (the ``question`` macro in ``respondent/_macros.html``)
 depends only on the question, the language and, for choice questions, which
-options are checked. Rendering it is most of a page's rendering cost, so the
-macro's output is kept for each (question, language, checked options) and
-reused by later requests. The HTML is the macro's own output: nothing about
-the markup lives here.
+options are checked. The macro's output is kept for each (question,
+language, checked options) and reused by later requests (why:
+docs/performance.md). The HTML is the macro's own output: nothing about the
+markup lives here.
 
 Blocks that show an error, or a value the respondent typed (a text, a number,
 an "other" text), are always rendered afresh and never kept: no answer a
