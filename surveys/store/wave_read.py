@@ -63,8 +63,9 @@ WITH r AS (
     FROM responses WHERE survey_id = :survey AND status = 'submitted'{only}
 )
 """
-#: Dialect -> the filter that limits a read to the responses listed in :ids.
-_ONLY = {"postgresql": " AND id = ANY(:ids)",
+#: Dialect -> the filter that limits a read to the responses listed in :ids
+#: (a semi-join: ``id = ANY(:ids)`` would compare every row with every id).
+_ONLY = {"postgresql": " AND id IN (SELECT unnest(CAST(:ids AS varchar[])))",
          "sqlite": " AND id IN (SELECT value FROM json_each(:ids))"}
 _SUBMITTED_IDS = text("SELECT id FROM responses WHERE survey_id = :survey "
                       "AND status = 'submitted' ORDER BY id")
@@ -157,7 +158,7 @@ class WaveReadMixin(WavesMixin):
 
     # ------------------------------------------------------------ snapshot
     def _read_through_snapshot(self, conn: Connection, survey: Any,
-                               n: int) -> tuple[Dataset, np.ndarray | None]:
+                               n: int) -> tuple[Dataset, list[str] | None]:
         """The wave's dataset from its stored snapshot, extended by the
         responses submitted since, or read in full when the snapshot is
         missing or cannot be matched. Returns the dataset and, when a new
@@ -180,22 +181,22 @@ class WaveReadMixin(WavesMixin):
             old_ids = wave_snapshot.decode_ids(bytes(conn.execute(
                 select(WaveSnapshot.response_ids)
                 .where(WaveSnapshot.survey_id == survey.id)).scalar_one()))
-            from_old = np.isin(ids, old_ids)
+            stored = set(old_ids)
+            from_old = np.fromiter((i in stored for i in ids), dtype=bool, count=len(ids))
             # every stored row must still be a submitted response, in the same order
-            if from_old.sum() == old_ids.size and np.array_equal(ids[from_old], old_ids):
-                added = [i.decode("ascii") for i in ids[~from_old].tolist()]
+            if len(stored) == len(old_ids) == int(from_old.sum()) and \
+                    [i for i, old_row in zip(ids, from_old) if old_row] == old_ids:
+                added = [i for i, old_row in zip(ids, from_old) if not old_row]
                 new = self._read_dataset(conn, survey, len(added), only=added)
                 return wave_snapshot.merge(old, new, from_old), ids
         return self._read_dataset(conn, survey, n), ids
 
     @staticmethod
-    def _submitted_ids(conn: Connection, survey_id: int) -> np.ndarray:
+    def _submitted_ids(conn: Connection, survey_id: int) -> list[str]:
         """The ids of a wave's submitted responses, in the database's id order."""
-        ids = conn.execute(_SUBMITTED_IDS, {"survey": survey_id}).scalars().all()
-        return np.array(ids, dtype=wave_snapshot.ID_DTYPE) if ids else \
-            np.empty(0, dtype=wave_snapshot.ID_DTYPE)
+        return list(conn.execute(_SUBMITTED_IDS, {"survey": survey_id}).scalars())
 
-    def _write_snapshot(self, survey: Any, n: int, dataset: Dataset, ids: np.ndarray) -> None:
+    def _write_snapshot(self, survey: Any, n: int, dataset: Dataset, ids: list[str]) -> None:
         """Store ``dataset`` (``n`` rows, the responses ``ids``) as the wave's
         snapshot, unless the wave was purged, deleted or moved to another
         instrument version meanwhile, or a snapshot at least as new is stored.

@@ -9,19 +9,19 @@ stays correct is in ``docs/analyst-scale.md``.
 Layout of one snapshot: ``layout`` (JSON) names the columns, the group
 columns with their categories, the text keys and the arrays; ``payload``
 holds the arrays, each compressed with zlib on its own, one after the other:
-the matrix (int32 with a sentinel for NaN when every value is a whole number,
-as item codes are; float64 otherwise; stored column by column, which
-compresses better), one int32 category index per group column and one JSON
-chunk with the free texts (row numbers and values, answered rows only).
-``response_ids`` holds the ids of the rows in row order, read only to find
-the responses a snapshot lacks.
+the matrix (the smallest of int8/int16/int32 that holds it, its minimum
+standing for NaN, when every value is a whole number, as item codes are;
+float64 otherwise; stored column by column, which compresses better), one int32 category index per group column, per text key
+the int32 numbers of the rows that answered, and one JSON chunk with those
+answers. ``response_ids`` holds the ids of the rows in row order, one a
+line, read only to find the responses a snapshot lacks.
 """
 from __future__ import annotations
 
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -31,9 +31,6 @@ from surveys.dataset import Dataset
 FORMAT = 1
 #: zlib level: 1 compresses the matrix about as well as 6, several times faster.
 LEVEL = 1
-_MISSING = np.iinfo(np.int32).min
-#: Width of a stored response id (``responses.id`` is VARCHAR(36)).
-ID_DTYPE = "S36"
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class Encoded:
     response_ids: bytes
 
 
-def encode(dataset: Dataset, ids: np.ndarray) -> Encoded:
+def encode(dataset: Dataset, ids: Sequence[str]) -> Encoded:
     """The stored form of ``dataset`` whose rows are the responses ``ids``."""
     chunks: list[bytes] = []
     arrays: list[dict[str, Any]] = []
@@ -56,23 +53,26 @@ def encode(dataset: Dataset, ids: np.ndarray) -> Encoded:
         arrays.append({"name": name, "bytes": len(packed), **info})
 
     matrix = dataset.matrix
-    stored = _as_int32(matrix)
+    stored = _as_small_int(matrix)
     if stored is None:
         put("matrix", np.ascontiguousarray(matrix.T, dtype="<f8").tobytes(), dtype="<f8")
     else:
-        put("matrix", np.ascontiguousarray(stored.T).tobytes(), dtype="<i4")
+        put("matrix", np.ascontiguousarray(stored.T).tobytes(), dtype=stored.dtype.str)
     groups = []
     for name, values in dataset.groups.items():
         categories, index = np.unique(values, return_inverse=True)
         put(f"group:{name}", index.astype("<i4").tobytes(), dtype="<i4")
         groups.append({"name": name, "dtype": values.dtype.str, "categories": categories.tolist()})
-    texts = {key: [[r, v] for r, v in enumerate(values) if v is not None]
-             for key, values in dataset.texts.items()}
-    put("texts", json.dumps(texts, ensure_ascii=False).encode("utf-8"), dtype="json")
+    answered = {}
+    for key, values in dataset.texts.items():
+        column = np.array(values, dtype=object)
+        rows = np.flatnonzero(column != None)  # noqa: E711 (elementwise)
+        put(f"text:{key}", rows.astype("<i4").tobytes(), dtype="<i4")
+        answered[key] = column[rows].tolist()
+    put("texts", json.dumps(answered, ensure_ascii=False).encode("utf-8"), dtype="json")
     layout = {"format": FORMAT, "n": dataset.n, "columns": list(dataset.columns),
               "groups": groups, "texts": list(dataset.texts), "arrays": arrays}
-    return Encoded(layout, b"".join(chunks),
-                   zlib.compress(np.asarray(ids, dtype=ID_DTYPE).tobytes(), LEVEL))
+    return Encoded(layout, b"".join(chunks), zlib.compress("\n".join(ids).encode("ascii"), LEVEL))
 
 
 def decode(layout: dict[str, Any], payload: bytes) -> Dataset | None:
@@ -88,9 +88,9 @@ def decode(layout: dict[str, Any], payload: bytes) -> Dataset | None:
         offset += array["bytes"]
     dtypes = {a["name"]: a["dtype"] for a in layout["arrays"]}
     raw = np.frombuffer(parts["matrix"], dtype=dtypes["matrix"]).reshape(len(columns), n)
-    if dtypes["matrix"] == "<i4":
+    if raw.dtype.kind == "i":
         matrix = raw.T.astype(np.float64, order="C")
-        matrix[raw.T == _MISSING] = np.nan
+        matrix[raw.T == np.iinfo(raw.dtype).min] = np.nan
     else:
         matrix = np.ascontiguousarray(raw.T, dtype=np.float64)
     groups = {}
@@ -98,19 +98,19 @@ def decode(layout: dict[str, Any], payload: bytes) -> Dataset | None:
         index = np.frombuffer(parts[f"group:{group['name']}"], dtype="<i4")
         groups[group["name"]] = np.array(group["categories"], dtype=group["dtype"])[index] \
             if n else np.array([], dtype=group["dtype"])
-    stored_texts = json.loads(parts["texts"].decode("utf-8"))
+    answered = json.loads(parts["texts"].decode("utf-8"))
     texts: dict[str, list[str | None]] = {}
     for key in layout["texts"]:
-        column: list[str | None] = [None] * n
-        for r, value in stored_texts.get(key, ()):
-            column[r] = value
-        texts[key] = column
+        column = np.full(n, None, dtype=object)
+        column[np.frombuffer(parts[f"text:{key}"], dtype="<i4")] = answered[key]
+        texts[key] = column.tolist()
     return Dataset(columns=columns, matrix=matrix, groups=groups, texts=texts)
 
 
-def decode_ids(response_ids: bytes) -> np.ndarray:
-    """The response ids of a snapshot's rows (``ID_DTYPE`` array, row order)."""
-    return np.frombuffer(zlib.decompress(response_ids), dtype=ID_DTYPE)
+def decode_ids(response_ids: bytes) -> list[str]:
+    """The response ids of a snapshot's rows, in row order."""
+    joined = zlib.decompress(response_ids).decode("ascii")
+    return joined.split("\n") if joined else []
 
 
 def merge(old: Dataset, new: Dataset, from_old: np.ndarray) -> Dataset:
@@ -150,15 +150,19 @@ def merge(old: Dataset, new: Dataset, from_old: np.ndarray) -> Dataset:
     return Dataset(columns=list(old.columns), matrix=matrix, groups=groups, texts=texts)
 
 
-def _as_int32(matrix: np.ndarray) -> np.ndarray | None:
-    """``matrix`` as int32 with NaN as the sentinel, when that loses nothing."""
-    if matrix.size == 0:
-        return np.zeros(matrix.shape, dtype=np.int32)
+def _as_small_int(matrix: np.ndarray) -> np.ndarray | None:
+    """``matrix`` as the smallest of int8/int16/int32 that holds every value,
+    with the type's minimum standing for NaN; None when that would lose
+    something (a value that is not a whole number, or too large)."""
     missing = np.isnan(matrix)
     values = matrix[~missing]
-    if values.size and not (np.all(np.isfinite(values)) and np.all(values == np.floor(values))
-                            and values.min() > _MISSING and values.max() <= np.iinfo(np.int32).max):
+    if values.size and not (np.all(np.isfinite(values)) and np.all(values == np.floor(values))):
         return None
-    stored = np.where(missing, 0, matrix).astype(np.int32)
-    stored[missing] = _MISSING
-    return stored
+    low, high = (values.min(), values.max()) if values.size else (0, 0)
+    for dtype in (np.int8, np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min < low and high <= info.max:
+            stored = np.where(missing, 0, matrix).astype(np.dtype(dtype).newbyteorder("<"))
+            stored[missing] = info.min
+            return stored
+    return None
