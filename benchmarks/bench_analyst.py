@@ -245,6 +245,8 @@ def extra_records(instrument: Any, k: int, seed: int = 1) -> list[dict[str, Any]
 
 
 def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
+    from sqlalchemy import text
+
     from scoring.report import score_report
 
     out: dict[str, float] = {}
@@ -255,6 +257,9 @@ def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
     # the first read after loading: the answers table, then the snapshot stored
     out["first read + snapshot write"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False))
     out["wave read, snapshot"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False), 2)
+    with store.engine.connect() as conn:
+        sizes = conn.execute(text("SELECT length(payload), length(response_ids) FROM wave_snapshots")).one()
+    print(f"  snapshot stored: arrays {sizes[0] / 2**20:.1f} MiB, ids {sizes[1] / 2**20:.1f} MiB")
     store.engine.dispose()
     app, client, token = make_app(url)  # a fresh process: nothing cached, the snapshot stored
     store = app.extensions["store"]

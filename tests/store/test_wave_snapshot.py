@@ -152,6 +152,17 @@ def test_unmatched_snapshots_are_not_used(store) -> None:
     assert not any("unnest(" in s or "json_each(?)" in s for s in _answer_reads(seen))
     assert_identical(got, truth)
 
+    # the stored rows in another order than the ids' (a collation changed): read in full
+    with store.engine.begin() as conn:
+        encoded = wave_snapshot.encode(smaller, [*ids[1:]][::-1])
+        conn.execute(update(WaveSnapshot).values(
+            n_submitted=59, layout=encoded.layout, payload=encoded.payload,
+            response_ids=encoded.response_ids))
+    with statements(store) as seen:
+        got = _fresh(store).wave_dataset("m")
+    assert not any("unnest(" in s or "json_each(?)" in s for s in _answer_reads(seen))
+    assert_identical(got, truth)
+
     # a layout of an unknown format is not read
     with store.engine.begin() as conn:
         conn.execute(update(WaveSnapshot).values(layout={"format": 999}))
