@@ -136,32 +136,26 @@ def test_unmatched_snapshots_are_not_used(store) -> None:
     assert_identical(got, truth)
     assert tuple(_snapshot_row(store, "m")) == (60, sha)
 
-    # a stored row that is no submitted response (one response fewer stored,
-    # the ids changed): the whole wave is read again, never a wrong merge
-    with store.engine.begin() as conn:
-        ids = wave_snapshot.decode_ids(conn.execute(select(WaveSnapshot.response_ids)).scalar_one())
-        smaller = Dataset(truth.columns, truth.matrix[1:],
-                          {k: v[1:] for k, v in truth.groups.items()},
-                          {k: v[1:] for k, v in truth.texts.items()})
-        encoded = wave_snapshot.encode(smaller, ["not-a-response", *ids[2:]])
-        conn.execute(update(WaveSnapshot).values(
-            n_submitted=59, layout=encoded.layout, payload=encoded.payload,
-            response_ids=encoded.response_ids))
-    with statements(store) as seen:
-        got = _fresh(store).wave_dataset("m")
-    assert not any("unnest(" in s or "json_each(?)" in s for s in _answer_reads(seen))
-    assert_identical(got, truth)
+    def stored_instead(rows: Dataset, ids: list[str]) -> Dataset:
+        """Store ``rows`` as the 59 rows of responses ``ids``; read the wave afresh."""
+        encoded = wave_snapshot.encode(rows, ids)
+        with store.engine.begin() as conn:
+            conn.execute(update(WaveSnapshot).values(
+                n_submitted=59, layout=encoded.layout, payload=encoded.payload,
+                response_ids=encoded.response_ids))
+        with statements(store) as seen:
+            got = _fresh(store).wave_dataset("m")
+        assert not any("unnest(" in s or "json_each(?)" in s for s in _answer_reads(seen))
+        return got
 
+    with store.engine.connect() as conn:
+        ids = wave_snapshot.decode_ids(conn.execute(select(WaveSnapshot.response_ids)).scalar_one())
+    smaller = Dataset(truth.columns, truth.matrix[1:], {k: v[1:] for k, v in truth.groups.items()},
+                      {k: v[1:] for k, v in truth.texts.items()})
+    # a stored row that is no submitted response: the whole wave is read again, never a wrong merge
+    assert_identical(stored_instead(smaller, ["not-a-response", *ids[2:]]), truth)
     # the stored rows in another order than the ids' (a collation changed): read in full
-    with store.engine.begin() as conn:
-        encoded = wave_snapshot.encode(smaller, [*ids[1:]][::-1])
-        conn.execute(update(WaveSnapshot).values(
-            n_submitted=59, layout=encoded.layout, payload=encoded.payload,
-            response_ids=encoded.response_ids))
-    with statements(store) as seen:
-        got = _fresh(store).wave_dataset("m")
-    assert not any("unnest(" in s or "json_each(?)" in s for s in _answer_reads(seen))
-    assert_identical(got, truth)
+    assert_identical(stored_instead(smaller, [*ids[1:]][::-1]), truth)
 
     # a layout of an unknown format is not read
     with store.engine.begin() as conn:
@@ -198,6 +192,25 @@ def test_purge_and_delete_drop_the_snapshot(store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(WaveSnapshot)
                             .where(WaveSnapshot.survey_id == survey.id)).scalar_one() == 0
+
+
+def test_an_older_read_does_not_replace_a_newer_snapshot(store) -> None:
+    instrument, sha = _register(store, "trygghet")
+    store.create_survey(slug="o", instrument_sha256=sha, label="2026", mode="open", is_open=True)
+    store.import_responses("o", generate(instrument, 20, seed=4))
+    older = store.wave_dataset("o")
+    survey = store.survey("o")
+    with store.engine.connect() as conn:
+        older_ids = store._submitted_ids(conn, survey.id)
+    store.import_responses("o", generate(instrument, 5, seed=6))
+    newer = _fresh(store).wave_dataset("o")
+    assert tuple(_snapshot_row(store, "o")) == (25, sha)
+    # a slow reader of the 20-response state finishes last: the 25 stay stored
+    _fresh(store)._write_snapshot(survey, 20, older, older_ids)
+    assert tuple(_snapshot_row(store, "o")) == (25, sha)
+    with statements(store) as seen:
+        assert_identical(_fresh(store).wave_dataset("o"), newer)
+    assert not _answer_reads(seen)
 
 
 def test_codec_round_trip_and_merge() -> None:
