@@ -172,8 +172,7 @@ class WaveReadMixin(WavesMixin):
         if usable:
             stored = conn.execute(select(WaveSnapshot.layout, WaveSnapshot.payload)
                                   .where(WaveSnapshot.survey_id == survey.id)).one()
-            layout = stored.layout if isinstance(stored.layout, dict) else json.loads(stored.layout)
-            old = wave_snapshot.decode(layout, bytes(stored.payload))
+            old = wave_snapshot.decode(stored.layout, bytes(stored.payload))
         if old is not None and old.n == row.n_submitted == n:
             return old, None  # complete: nothing submitted since it was stored
         ids = self._submitted_ids(conn, survey.id)
@@ -215,10 +214,12 @@ class WaveReadMixin(WavesMixin):
                     return
                 now = conn.execute(text("SELECT count(*) FROM responses WHERE survey_id = :survey "
                                         "AND status = 'submitted'"), {"survey": survey.id}).scalar_one()
-                stored = conn.execute(select(WaveSnapshot.instrument_sha256, WaveSnapshot.n_submitted)
+                stored = conn.execute(select(WaveSnapshot.instrument_sha256, WaveSnapshot.n_submitted,
+                                             WaveSnapshot.layout)
                                       .where(WaveSnapshot.survey_id == survey.id)).first()
                 if now < n or (stored is not None and n <= stored.n_submitted <= now
-                               and stored.instrument_sha256 == survey.instrument_sha256):
+                               and stored.instrument_sha256 == survey.instrument_sha256
+                               and wave_snapshot.readable(stored.layout)):
                     return  # a response gone since the read, or a snapshot as new is stored
                 conn.execute(delete(WaveSnapshot).where(WaveSnapshot.survey_id == survey.id))
                 conn.execute(insert(WaveSnapshot).values(

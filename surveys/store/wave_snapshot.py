@@ -75,9 +75,14 @@ def encode(dataset: Dataset, ids: Sequence[str]) -> Encoded:
     return Encoded(layout, b"".join(chunks), zlib.compress("\n".join(ids).encode("ascii"), LEVEL))
 
 
+def readable(layout: Any) -> bool:
+    """Whether this code reads a snapshot of this ``layout``."""
+    return isinstance(layout, dict) and layout.get("format") == FORMAT
+
+
 def decode(layout: dict[str, Any], payload: bytes) -> Dataset | None:
     """The dataset of a stored snapshot (None: a format this code does not read)."""
-    if not isinstance(layout, dict) or layout.get("format") != FORMAT:
+    if not readable(layout):
         return None
     n, columns = int(layout["n"]), list(layout["columns"])
     parts: dict[str, bytes] = {}

@@ -157,10 +157,13 @@ def test_unmatched_snapshots_are_not_used(store) -> None:
     # the stored rows in another order than the ids' (a collation changed): read in full
     assert_identical(stored_instead(smaller, [*ids[1:]][::-1]), truth)
 
-    # a layout of an unknown format is not read
+    # a layout of an unknown format is not read, and replaced
     with store.engine.begin() as conn:
-        conn.execute(update(WaveSnapshot).values(layout={"format": 999}))
+        conn.execute(update(WaveSnapshot).values(layout={"format": 999}, n_submitted=60))
     assert_identical(_fresh(store).wave_dataset("m"), truth)
+    with statements(store) as seen:
+        assert_identical(_fresh(store).wave_dataset("m"), truth)
+    assert not _answer_reads(seen)
     assert survey.id == store.survey("m").id
 
 
