@@ -8,7 +8,9 @@ INSERT ... SELECT per field and stored response by response, as page saves
 store them (loading is timed apart), then times in the same
 process, through the real Flask app and its test client (no network):
 
-* the wave read (``Store.wave_dataset``) cold, without the cache;
+* the wave read (``Store.wave_dataset``) without the process cache: from the
+  answers table, the first read (answers table + the snapshot stored), from
+  the stored snapshot, and after 1,000 more responses (merged in);
 * the results page (cold = the first request of a fresh app, then warm), with
   and without a breakdown by school, the API results, the progress page;
 * every download format (warm), and ``survey-engine score --wave`` (a fresh
@@ -226,11 +228,40 @@ def get(client: Any, path: str, **kw: Any) -> bytes:
     return r.get_data()
 
 
+def extra_records(instrument: Any, k: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``k`` pupils to import into a loaded wave (every single item answered)."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for _ in range(k):
+        record: dict[str, Any] = {"submitted_on": "2026-11-30"}
+        for item in instrument.items:
+            if item.kind == "single" and item.options_from != "preset":
+                codes = list(instrument.response_scale(item).codes)
+                record[item.id] = codes[int(rng.integers(len(codes)))]
+            elif item.options_from == "preset":
+                record[item.id] = int(rng.integers(1, len(SCHOOLS) + 1))
+        records.append(record)
+    return records
+
+
 def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
+    from sqlalchemy import text
+
     from scoring.report import score_report
 
     out: dict[str, float] = {}
     app, client, token = make_app(url)
+    store = app.extensions["store"]
+    out["wave read, answers table"] = timed(
+        lambda: store.wave_dataset(SLUG, use_cache=False, use_snapshot=False))
+    # the first read after loading: the answers table, then the snapshot stored
+    out["first read + snapshot write"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False))
+    out["wave read, snapshot"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False), 2)
+    with store.engine.connect() as conn:
+        sizes = conn.execute(text("SELECT length(payload), length(response_ids) FROM wave_snapshots")).one()
+    print(f"  snapshot stored: arrays {sizes[0] / 2**20:.1f} MiB, ids {sizes[1] / 2**20:.1f} MiB")
+    store.engine.dispose()
+    app, client, token = make_app(url)  # a fresh process: nothing cached, the snapshot stored
     store = app.extensions["store"]
     auth = {"headers": {"Authorization": f"Bearer {token}"}}
     out["results page cold"] = timed(lambda: get(client, f"/analyst/{SLUG}/results"))
@@ -238,7 +269,6 @@ def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
     out["results by school"] = timed(lambda: get(client, f"/analyst/{SLUG}/results?by=school"), 2)
     out["API results"] = timed(lambda: get(client, f"/api/v1/surveys/{SLUG}/results", **auth), 2)
     out["progress page"] = timed(lambda: get(client, f"/analyst/{SLUG}/progress"), 2)
-    out["wave read (no cache)"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False))
     dataset = store.wave_dataset(SLUG)
     instrument = store.instrument(store.survey(SLUG).instrument_sha256)
     out["pure scoring"] = timed(lambda: score_report(instrument, dataset), 2)
@@ -251,6 +281,13 @@ def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
     exe = str(Path(sys.executable).with_name("survey-engine"))
     out["score --wave (process)"] = timed(lambda: subprocess.run(
         [exe, "score", "--wave", SLUG], env=env, check=True, stdout=subprocess.DEVNULL))
+    # 1,000 responses more (an import): the next read merges them into the snapshot
+    fresh_app, fresh, _ = make_app(url)
+    store.import_responses(SLUG, extra_records(instrument, 1000))
+    out["results cold after +1,000"] = timed(lambda: get(fresh, f"/analyst/{SLUG}/results"))
+    store.import_responses(SLUG, extra_records(instrument, 1000, seed=2))
+    out["wave read after +1,000"] = timed(lambda: store.wave_dataset(SLUG, use_cache=False))
+    fresh_app.extensions["store"].engine.dispose()
     store.engine.dispose()
     return out
 
@@ -258,7 +295,9 @@ def measure(url: str, n: int, heavy: bool) -> dict[str, float]:
 def memory(url: str, heavy: bool) -> dict[str, float]:
     app, client, _ = make_app(url)
     store = app.extensions["store"]
-    out = {"wave read": peak_mib(lambda: store.wave_dataset(SLUG, use_cache=False))}
+    out = {"read, answers table": peak_mib(
+        lambda: store.wave_dataset(SLUG, use_cache=False, use_snapshot=False)),
+        "read, snapshot": peak_mib(lambda: store.wave_dataset(SLUG, use_cache=False))}
     store.wave_dataset(SLUG)
     for key in ["raw-csv", "raw-csv-sv"] + (["raw-xlsx", "raw-sav"] if heavy else []):
         out[f"download {key}"] = peak_mib(lambda k=key: get(client, f"/analyst/{SLUG}/downloads/{k}"))
@@ -290,7 +329,7 @@ def main() -> None:
                     results[n] = measure(url, n, heavy)
                     base = results[n]["pure scoring"]
                     for name, t in results[n].items():
-                        print(f"  {name:28s} {t:8.3f} s  {t / base:7.1f}x scoring")
+                        print(f"  {name:32s} {t:8.3f} s  {t / base:7.1f}x scoring")
                     if n == max(sizes):
                         for name, mib in memory(url, heavy).items():
                             print(f"  peak memory {name:16s} {mib:8.1f} MiB")

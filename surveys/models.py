@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -208,3 +209,26 @@ class AuditEntry(Base):
     #: The wave's slug (kept as text: the entry outlives a deleted wave).
     survey_slug: Mapped[str | None] = mapped_column(String(100), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class WaveSnapshot(Base):
+    """A wave's dataset stored column by column (``surveys.store.wave_snapshot``):
+    only a cache of what the answers table says, rebuilt or extended when it
+    is behind and dropped with the wave's raw answers. Holds the same answers
+    as the answers table, in the order of the responses' random ids, and no
+    order or time of submission."""
+
+    __tablename__ = "wave_snapshots"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    instrument_sha256: Mapped[str] = mapped_column(String(64))
+    #: How many submitted responses it holds (its rows).
+    n_submitted: Mapped[int] = mapped_column(Integer)
+    #: Column names, group categories, text values and the payload's arrays (JSON).
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The arrays, each zlib-compressed, one after the other.
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The response ids of its rows, in row order (zlib), read only to extend it.
+    response_ids: Mapped[bytes] = mapped_column(LargeBinary)

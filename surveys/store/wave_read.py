@@ -22,19 +22,36 @@ submit, an import) or removed with their whole wave (a new wave with the
 same slug gets a new id), so (survey id, number of submitted responses)
 identifies a wave's content. A request costs one ``count(*)`` when the wave
 has not changed since the last read in this process.
+
+Below that cache, the database keeps each wave's dataset as a snapshot
+(``wave_snapshots``, :mod:`surveys.store.wave_snapshot`), so a read in a
+fresh process is one row read when the snapshot holds every submitted
+response. When responses were added since, only those (the submitted ids
+the snapshot lacks) are read with the grouped queries and merged in; a
+snapshot that cannot be matched to the wave (another instrument version, a
+response gone) is not used, and the wave is read in full. The snapshot is
+only a cache: written after a read, never by a submission, and dropped with
+the wave's raw answers.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import threading
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from surveys.dataset import SOURCE_COLUMN, WEEK_COLUMN, Dataset, assemble, group_label, iso_week
+from surveys.models import Survey, WaveSnapshot
+from surveys.store import wave_snapshot
 from surveys.store.waves import WavesMixin
+
+log = logging.getLogger(__name__)
 
 #: Bytes of datasets a process keeps (least recently used dropped first).
 WAVE_CACHE_BYTES = 1 << 30
@@ -43,9 +60,15 @@ _NUMBERED = """
 WITH r AS (
     SELECT id, submitted_on, group_values, imported,
            CAST(row_number() OVER (ORDER BY id) - 1 AS INTEGER) AS k
-    FROM responses WHERE survey_id = :survey AND status = 'submitted'
+    FROM responses WHERE survey_id = :survey AND status = 'submitted'{only}
 )
 """
+#: Dialect -> the filter that limits a read to the responses listed in :ids
+#: (a semi-join: ``id = ANY(:ids)`` would compare every row with every id).
+_ONLY = {"postgresql": " AND id IN (SELECT unnest(CAST(:ids AS varchar[])))",
+         "sqlite": " AND id IN (SELECT value FROM json_each(:ids))"}
+_SUBMITTED_IDS = text("SELECT id FROM responses WHERE survey_id = :survey "
+                      "AND status = 'submitted' ORDER BY id")
 #: Dialect -> (aggregate of the respondent numbers, tag rows of a response).
 _PACK = {
     "postgresql": ("string_agg(int4send(r.k), ''::bytea)",
@@ -91,14 +114,17 @@ class WaveReadMixin(WavesMixin):
             cache = self.__dict__.setdefault("_wave_cache", (threading.Lock(), OrderedDict()))
         return cache
 
-    def wave_dataset(self, slug: str, *, use_cache: bool = True) -> Dataset:
+    def wave_dataset(self, slug: str, *, use_cache: bool = True,
+                     use_snapshot: bool = True) -> Dataset:
         """The submitted answers of wave ``slug`` as a read-only Dataset
         (shared with other callers in this process: never modify it).
 
         Rows are the respondents in the order of their random ids; group
         columns are the group items' labels (else the code's tags, e.g.
         ``class``), ``submitted_week`` ("2026-W48") and ``source`` ("app",
-        or "import" for a response imported from a file). Raises
+        or "import" for a response imported from a file). ``use_cache``
+        False skips this process's cache, ``use_snapshot`` False the stored
+        snapshot (read the answers table, write no snapshot). Raises
         :class:`~surveys.store.errors.UnknownSurvey`."""
         lock, cache = self._cache()
         with self.engine.connect() as conn:
@@ -115,7 +141,12 @@ class WaveReadMixin(WavesMixin):
                     if hit is not None and hit[0] == version:
                         cache.move_to_end(slug)
                         return hit[1]
-            dataset = self._read_dataset(conn, survey, n)
+            if use_snapshot:
+                dataset, ids = self._read_through_snapshot(conn, survey, n)
+            else:
+                dataset, ids = self._read_dataset(conn, survey, n), None
+        if ids is not None:
+            self._write_snapshot(survey, n, dataset, ids)
         dataset.freeze()
         if use_cache and dataset.nbytes <= self._wave_cache_bytes:
             with lock:
@@ -125,7 +156,82 @@ class WaveReadMixin(WavesMixin):
                     cache.popitem(last=False)
         return dataset
 
-    def _read_dataset(self, conn: Connection, survey: Any, n: int) -> Dataset:
+    # ------------------------------------------------------------ snapshot
+    def _read_through_snapshot(self, conn: Connection, survey: Any,
+                               n: int) -> tuple[Dataset, list[str] | None]:
+        """The wave's dataset from its stored snapshot, extended by the
+        responses submitted since, or read in full when the snapshot is
+        missing or cannot be matched. Returns the dataset and, when a new
+        snapshot should be stored, the response ids of its rows."""
+        row = conn.execute(
+            select(WaveSnapshot.instrument_sha256, WaveSnapshot.n_submitted)
+            .where(WaveSnapshot.survey_id == survey.id)).first()
+        usable = row is not None and row.instrument_sha256 == survey.instrument_sha256 \
+            and 0 < row.n_submitted <= n
+        old = None
+        if usable:
+            stored = conn.execute(select(WaveSnapshot.layout, WaveSnapshot.payload)
+                                  .where(WaveSnapshot.survey_id == survey.id)).one()
+            old = wave_snapshot.decode(stored.layout, bytes(stored.payload))
+        if old is not None and old.n == row.n_submitted == n:
+            return old, None  # complete: nothing submitted since it was stored
+        ids = self._submitted_ids(conn, survey.id)
+        if old is not None and old.n == row.n_submitted:
+            old_ids = wave_snapshot.decode_ids(bytes(conn.execute(
+                select(WaveSnapshot.response_ids)
+                .where(WaveSnapshot.survey_id == survey.id)).scalar_one()))
+            stored = set(old_ids)
+            from_old = np.fromiter((i in stored for i in ids), dtype=bool, count=len(ids))
+            # every stored row must still be a submitted response, in the same order
+            if len(stored) == len(old_ids) == int(from_old.sum()) and \
+                    [i for i, old_row in zip(ids, from_old) if old_row] == old_ids:
+                added = [i for i, old_row in zip(ids, from_old) if not old_row]
+                new = self._read_dataset(conn, survey, len(added), only=added)
+                return wave_snapshot.merge(old, new, from_old), ids
+        return self._read_dataset(conn, survey, n), ids
+
+    @staticmethod
+    def _submitted_ids(conn: Connection, survey_id: int) -> list[str]:
+        """The ids of a wave's submitted responses, in the database's id order."""
+        return list(conn.execute(_SUBMITTED_IDS, {"survey": survey_id}).scalars())
+
+    def _write_snapshot(self, survey: Any, n: int, dataset: Dataset, ids: list[str]) -> None:
+        """Store ``dataset`` (``n`` rows, the responses ``ids``) as the wave's
+        snapshot, unless the wave was purged, deleted or moved to another
+        instrument version meanwhile, or a snapshot at least as new is stored.
+        A failure is logged, never raised: the snapshot is only a cache."""
+        if n == 0:
+            return
+        encoded = wave_snapshot.encode(dataset, ids)  # before taking the write lock
+        try:
+            with self._write() as conn:
+                lock = select(Survey.id).where(Survey.id == survey.id, Survey.purged_on.is_(None),
+                                               Survey.instrument_sha256 == survey.instrument_sha256)
+                if conn.dialect.name == "postgresql":
+                    # waits for a purge or delete of the wave in flight (they update the row first)
+                    lock = lock.with_for_update(read=True)
+                if conn.execute(lock).first() is None:
+                    return
+                now = conn.execute(text("SELECT count(*) FROM responses WHERE survey_id = :survey "
+                                        "AND status = 'submitted'"), {"survey": survey.id}).scalar_one()
+                stored = conn.execute(select(WaveSnapshot.instrument_sha256, WaveSnapshot.n_submitted,
+                                             WaveSnapshot.layout)
+                                      .where(WaveSnapshot.survey_id == survey.id)).first()
+                if now < n or (stored is not None and n <= stored.n_submitted <= now
+                               and stored.instrument_sha256 == survey.instrument_sha256
+                               and wave_snapshot.readable(stored.layout)):
+                    return  # a response gone since the read, or a snapshot as new is stored
+                conn.execute(delete(WaveSnapshot).where(WaveSnapshot.survey_id == survey.id))
+                conn.execute(insert(WaveSnapshot).values(
+                    survey_id=survey.id, instrument_sha256=survey.instrument_sha256, n_submitted=n,
+                    layout=encoded.layout, payload=encoded.payload, response_ids=encoded.response_ids))
+        except SQLAlchemyError:
+            log.warning("wave %s: its snapshot was not stored", survey.slug, exc_info=True)
+
+    def _read_dataset(self, conn: Connection, survey: Any, n: int,
+                      only: list[str] | None = None) -> Dataset:
+        """The wave's ``n`` submitted responses read from the answers table
+        (``only``: just the responses with these ids, ``n`` of them)."""
         instrument = self.instrument(survey.instrument_sha256)
         presets = survey.presets
         dialect = conn.dialect.name if conn.dialect.name in _PACK else "sqlite"
@@ -141,31 +247,34 @@ class WaveReadMixin(WavesMixin):
             # compilation (its start-up cost is larger than its gain here)
             conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
             conn.exec_driver_sql("SET LOCAL jit = off")
-        params = {"survey": survey.id}
+        params: dict[str, Any] = {"survey": survey.id}
+        numbered = _NUMBERED.format(only="" if only is None else _ONLY[dialect])
+        if only is not None:
+            params["ids"] = only if dialect == "postgresql" else json.dumps(only)
         items = {i.id: i for i in instrument.items}
         multis = {i.id for i in instrument.items if i.kind == "multi"}
 
         coded = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
-            f"{_NUMBERED} SELECT a.item_id, a.code, {pack} FROM r "  # nosec B608
+            f"{numbered} SELECT a.item_id, a.code, {pack} FROM r "  # nosec B608
             "JOIN answers a ON a.response_id = r.id WHERE a.code IS NOT NULL "
             "GROUP BY a.item_id, a.code"), params).all()
         written = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
-            f"{_NUMBERED} SELECT r.k, a.item_id, a.text FROM r "  # nosec B608
+            f"{numbered} SELECT r.k, a.item_id, a.text FROM r "  # nosec B608
             "JOIN answers a ON a.response_id = r.id WHERE a.text IS NOT NULL "
             "ORDER BY r.k, a.item_id, a.position"), params).all()
         days = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
-            f"{_NUMBERED} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),  # nosec B608
+            f"{numbered} SELECT r.submitted_on, {pack} FROM r GROUP BY r.submitted_on"),  # nosec B608
             params).all()
         sources = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
-            f"{_NUMBERED} SELECT r.imported, {pack} FROM r GROUP BY r.imported"),  # nosec B608
+            f"{numbered} SELECT r.imported, {pack} FROM r GROUP BY r.imported"),  # nosec B608
             params).all()
         tags = conn.execute(text(
             # SQL from this module's constants only; the wave id is a bound parameter
-            f"{_NUMBERED} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "  # nosec B608
+            f"{numbered} SELECT j.key, CAST(j.value AS TEXT), {pack} FROM r {tag_rows} "  # nosec B608
             "WHERE j.value IS NOT NULL GROUP BY j.key, CAST(j.value AS TEXT)"), params).all()
 
         codes, item_labels, extra_labels = [], [], []

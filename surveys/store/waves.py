@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey, SurveyGrant
+from surveys.models import AccessCode, Answer, InstrumentVersion, Response, Survey, SurveyGrant, WaveSnapshot
 from surveys.store.dates import today
 from surveys.store.errors import InvalidSurvey, SurveyExists, UnknownSurvey
 from surveys.store.instruments import InstrumentsMixin
@@ -200,6 +200,8 @@ class WavesMixin(InstrumentsMixin):
             conn.execute(update(Survey).where(Survey.id == survey.id).values(
                 is_open=False, purged_on=today,
                 results_snapshot=dict(results_snapshot) if results_snapshot is not None else None))
+            # after the update above: a snapshot written meanwhile held the wave's row and is seen now
+            conn.execute(delete(WaveSnapshot).where(WaveSnapshot.survey_id == survey.id))
         return counts
 
     def delete_survey(self, slug: str) -> dict[str, int]:
@@ -209,5 +211,6 @@ class WavesMixin(InstrumentsMixin):
             survey = self._get_survey(conn, slug)
             counts = self._delete_raw(conn, survey.id)
             conn.execute(delete(SurveyGrant).where(SurveyGrant.survey_id == survey.id))
+            conn.execute(delete(WaveSnapshot).where(WaveSnapshot.survey_id == survey.id))
             conn.execute(delete(Survey).where(Survey.id == survey.id))
         return counts

@@ -14,6 +14,7 @@ TABLES = {
     "users",
     "survey_grants",
     "audit_log",
+    "wave_snapshots",
 }
 
 
