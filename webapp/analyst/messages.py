@@ -202,3 +202,17 @@ def xlsform_problem_line(problem: Any) -> str:
     language (the English one for cases not worded here)."""
     message = _XLSFORM.get(problem.key)
     return f"{problem.location()}: {message(problem.params) if message else problem.message}"
+
+
+_REPORT: dict[str, Callable[[dict], str]] = {
+    "language": lambda p: _("The yearly report is written in Swedish (sv) or English (en), not in %(lang)s.",
+                            **p),
+    "no_answers": lambda p: _("The wave %(slug)s has no submitted answers yet, so there is no report to make.",
+                              **p),
+}
+
+
+def report_message(exc: Any) -> str:
+    """Why the yearly report cannot be made (``surveys.yearly_report.ReportRefused``)."""
+    message = _REPORT.get(exc.reason)
+    return message(exc.params) if message else str(exc)

@@ -26,7 +26,7 @@ from webapp.body_limits import body_limit
 from webapp.analyst import bp, results as res, service
 from webapp.analyst.forms import ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm, codes_form
 from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
-                                     store_error_message)
+                                     report_message, store_error_message)
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -380,6 +380,25 @@ def results(slug: str) -> Any:
 @login_required
 def compare(slug: str, other: str) -> Any:
     return _results_page(slug, other)
+
+
+@bp.get("/<slug>/report.pdf")
+@login_required
+def report_pdf(slug: str) -> Any:
+    """The wave's yearly report as a tagged PDF (``?lang=sv|en``, default the
+    interface language), compared with the previous comparable wave."""
+    from surveys.yearly_report import ReportRefused, render_pdf, yearly_report
+
+    s = survey_or_404(slug)
+    lang = request.args.get("lang") or _lang()
+    try:
+        document = yearly_report(store(), slug, visible_surveys(), lang)
+    except ReportRefused as exc:
+        return render_template("analyst/message.html", title=_("No yearly report"), message=report_message(exc),
+                               back=url_for("analyst.results", slug=s.slug),
+                               back_label=_("Back to the results")), 400
+    audit.record(store(), current_user.email, "download", slug, f"report.pdf ({lang})")
+    return _attachment(render_pdf(document), "application/pdf", f"{slug}-report-{lang}.pdf")
 
 
 # ----------------------------------------------------------------- import

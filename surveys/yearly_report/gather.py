@@ -1,0 +1,75 @@
+"""Gather what the yearly report of one wave needs from the store: the
+scored report (compared with the previous comparable wave), one report per
+declared breakdown, the counts. Used by the analyst route and the CLI alike;
+no Flask. Raises :class:`ReportRefused` for a report that cannot be made.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from surveys.dataset import WEEK_COLUMN
+from surveys.yearly_report.document import Counts, ReportDocument, WaveInfo, build_document
+from surveys.yearly_report.texts import LANGUAGES
+
+
+class ReportRefused(Exception):
+    """Why a report cannot be made: ``reason`` is ``"language"`` or
+    ``"no_answers"``; ``params`` hold the values the message names."""
+
+    def __init__(self, message: str, reason: str, **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
+
+
+def check_language(lang: str) -> str:
+    """``lang`` when the report is written in it; else :class:`ReportRefused`."""
+    if lang not in LANGUAGES:
+        raise ReportRefused(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}", "language",
+                            lang=lang, languages=", ".join(LANGUAGES))
+    return lang
+
+
+def counts(store: Any, slug: str, mode: str, dataset: Any) -> Counts:
+    """The wave's counts from the store, and its first and last ISO week."""
+    raw = store.progress(slug, groups=False)
+    weeks = sorted({str(w) for w in dataset.groups.get(WEEK_COLUMN, ()) if str(w)})
+    return Counts(mode=mode, submitted=raw["total"]["submitted"], imported=raw["sources"]["imported"],
+                  in_progress=raw["total"]["in_progress"], codes_issued=raw["codes"]["issued"],
+                  codes_spent=raw["codes"]["spent"], first_week=weeks[0] if weeks else None,
+                  last_week=weeks[-1] if weeks else None)
+
+
+def breakdown_reports(service: Any, wave: Any) -> dict[str, Any]:
+    """The wave's report broken down by each declared group column one way
+    (nested ones, such as class within school, are left out: the report is
+    for the whole municipality). None are needed without scales or shares."""
+    instrument = wave.instrument
+    if not instrument.scales and not instrument.shares:
+        return {}
+    nested = set(instrument.nested_groups)
+    return {c: service.report(wave, (c,)) for c in service.breakdown_columns(wave) if c not in nested}
+
+
+def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = "sv") -> ReportDocument:
+    """The report document of wave ``slug`` in ``lang``, compared with the
+    previous comparable wave among ``candidates`` (the waves the reader may
+    see). Raises ``surveys.store.UnknownSurvey`` and :class:`ReportRefused`."""
+    # the wave read, its cached scored reports and the choice of the previous
+    # wave are the analyst side's (surveys/service after the trend work)
+    from webapp.analyst import service
+
+    check_language(lang)
+    survey = store.survey(slug)
+    wave = service.load_wave(store, slug)
+    if wave.dataset.n == 0:
+        raise ReportRefused(f"wave {slug} has no submitted answers yet", "no_answers", slug=slug)
+    previous = service.previous_wave(store, survey, candidates).survey
+    compare = service.load_wave(store, previous.slug) if previous is not None else None
+    report, dropped = service.compared_report(wave, (), compare, automatic=True)
+    if dropped is not None:
+        previous = None
+    return build_document(
+        wave.instrument, WaveInfo(survey.slug, survey.label), report, breakdown_reports(service, wave),
+        counts(store, slug, survey.mode, wave.dataset),
+        WaveInfo(previous.slug, previous.label) if previous is not None else None, lang)
