@@ -203,7 +203,9 @@ class Texts:
         if value is None:
             return HIDDEN
         text = self.num(abs(value), digits)
-        return ("+" if value > 0 else "−" if value < 0 and text.strip("0,.") else "±") + text
+        if not text.strip("0,."):  # rounds to zero
+            return "±" + text
+        return ("+" if value > 0 else "−") + text
 
     def pct(self, value: float | None, digits: int = 1) -> str:
         return HIDDEN if value is None else f"{self.num(value, digits)} %"
