@@ -54,6 +54,8 @@ def document() -> dict[str, Any]:
                   "slug": {"type": "string"}, "label": {"type": "string"},
                   "mode": {"type": "string", "enum": ["codes", "open"]},
                   "open": {"type": "boolean"},
+                  "year": {"type": "integer", "description": "The survey year; the previous wave is "
+                           "the comparable one with the latest year before it."},
                   "instrument": {"type": "object", "properties": {
                       "id": {"type": "string"}, "version": {"type": "string"},
                       "sha256": {"type": "string"}}}}}
