@@ -16,6 +16,7 @@ from surveys.exports.report import report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
 from webapp.attachments import attachment
+from surveys.service.trend import wave_trend
 from surveys.service import access, comparison as cmp, downloads as files, progress as prog, waves
 from webapp.api import bp
 from webapp.api.openapi import document
@@ -153,6 +154,14 @@ def _comparison(s: Any, other: str | None) -> cmp.Comparison:
         abort(400, description="a wave cannot be compared with itself")
     except UnknownSurvey:
         abort(404, description=f"no survey '{other}'")
+
+
+@bp.get("/surveys/<slug>/trend")
+@token_required
+def trend(slug: str) -> Response:
+    """The trend over this wave and the earlier comparable waves the token may see."""
+    s = _survey(slug)
+    return jsonify(wave_trend(store(), s, access.visible_surveys(store(), g.api_user)).as_json())
 
 
 @bp.get("/surveys/<slug>/responses")
