@@ -24,12 +24,13 @@ from scoring.report import score_report
 from surveys import db
 from surveys.importer import import_wave
 from surveys.loader import instruments_dir, load_all
+from surveys.service.trend import wave_trend
 from surveys.store import Store
 from surveys.synthetic import demo_waves, write_csv
 from surveys.yearly_report import build_document, render_html, render_pdf, yearly_report
 from surveys.yearly_report.document import WaveInfo
 from surveys.yearly_report.gather import breakdown_reports, counts
-from webapp.analyst import service
+from surveys.service import comparison, waves
 
 SLUGS = ("cannabis-2014", "cannabis-2018")
 
@@ -74,21 +75,24 @@ def main() -> None:
         runs = []
         for _ in range(args.repeat):
             p: dict[str, float] = {}
-            service._REPORTS.clear()
+            waves._REPORTS.clear()
             store = Store(db.make_engine(url), b"bench-report")
             start = time.perf_counter()
             render_pdf(yearly_report(store, SLUGS[1], store.surveys(), "sv"))
             p["total"] = time.perf_counter() - start
-            service._REPORTS.clear()
+            waves._REPORTS.clear()
             store = Store(db.make_engine(url), b"bench-report")
-            wave, earlier = _timed(p, "read", lambda: (service.load_wave(store, SLUGS[1]),
-                                                        service.load_wave(store, SLUGS[0])))
+            wave, earlier = _timed(p, "read", lambda: (waves.load_wave(store, SLUGS[1]),
+                                                        waves.load_wave(store, SLUGS[0])))
             _timed(p, "baseline", lambda: score_report(wave.instrument, wave.dataset))
-            report, extra = _timed(p, "scoring", lambda: (service.report(wave, (), earlier),
-                                                          breakdown_reports(service, wave)))
+            report, extra = _timed(p, "scoring", lambda: (
+                comparison.compared_report(wave, (), comparison.Comparison(earlier, True))[0],
+                breakdown_reports(wave)))
+            trend = _timed(p, "trend", lambda: wave_trend(store, store.survey(SLUGS[1]), store.surveys()))
             n = counts(store, SLUGS[1], "codes", wave.dataset)
             doc = _timed(p, "document", lambda: build_document(
-                wave.instrument, WaveInfo(SLUGS[1], SLUGS[1]), report, extra, n, WaveInfo(SLUGS[0], SLUGS[0])))
+                wave.instrument, WaveInfo(SLUGS[1], SLUGS[1]), report, extra, n, WaveInfo(SLUGS[0], SLUGS[0]),
+                trend=trend))
             html = _timed(p, "html", lambda: render_html(doc))
             _timed(p, "pdf", lambda: render_pdf(doc, html))
             runs.append(p)
@@ -98,6 +102,7 @@ def main() -> None:
           f"median of {args.repeat} cold runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"  whole report (yearly_report + render_pdf):  {_median(runs, 'total'):6.2f} s   (goal <= 3 s)")
     for key, what in (("read", "read both waves"), ("scoring", "scoring (compared + 3 breakdowns)"),
+                      ("trend", "trend (its reports cached by then)"),
                       ("document", "document"), ("html", "HTML (charts included)"), ("pdf", "PDF (WeasyPrint)")):
         t = _median(runs, key)
         print(f"  {what:42s} {t:6.3f} s  ({t / base:5.1f}x the baseline)")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 from surveys.yearly_report.texts import Texts
 
 if TYPE_CHECKING:
+    from scoring.trend import Trend
     from surveys.instrument import Instrument
 
 Status = Literal["on_track", "not_on_track", "unclear"]
@@ -236,8 +237,8 @@ class ReportDocument:
     indices: tuple[IndexSection, ...]
     themes: tuple[ThemeSection, ...]
     method: Method
-    #: A trend over the comparable waves, when one was given.
-    trend: Any = None
+    #: The trend over the comparable waves (two or more), when one was given.
+    trend: "Trend | None" = None
 
 
 def _text(values: Mapping[str, str] | None, lang: str, fallback: str) -> str:
@@ -263,7 +264,8 @@ def _baseline(entry: Mapping[str, Any] | None, value_key: str, diff_key: str) ->
 
 def build_document(instrument: "Instrument", wave: WaveInfo, report: Mapping[str, Any],
                    breakdowns: Mapping[str, Mapping[str, Any]], counts: Counts,
-                   previous: WaveInfo | None = None, lang: str = "sv", trend: Any = None) -> ReportDocument:
+                   previous: WaveInfo | None = None, lang: str = "sv",
+                   trend: "Trend | None" = None) -> ReportDocument:
     """The report of ``wave`` in ``lang`` ("sv" or "en"; ValueError otherwise).
 
     ``report`` is the wave's scored report without a breakdown, compared with

@@ -8,6 +8,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from surveys.dataset import WEEK_COLUMN
+from surveys.service.comparison import Comparison, compared_report, previous_wave
+from surveys.service.trend import wave_trend
+from surveys.service.waves import Wave, breakdown_columns, load_wave, report
 from surveys.yearly_report.document import Counts, ReportDocument, WaveInfo, build_document
 from surveys.yearly_report.texts import LANGUAGES
 
@@ -40,7 +43,7 @@ def counts(store: Any, slug: str, mode: str, dataset: Any) -> Counts:
                   last_week=weeks[-1] if weeks else None)
 
 
-def breakdown_reports(service: Any, wave: Any) -> dict[str, Any]:
+def breakdown_reports(wave: Wave) -> dict[str, Any]:
     """The wave's report broken down by each declared group column one way
     (nested ones, such as class within school, are left out: the report is
     for the whole municipality). None are needed without scales or shares."""
@@ -48,28 +51,26 @@ def breakdown_reports(service: Any, wave: Any) -> dict[str, Any]:
     if not instrument.scales and not instrument.shares:
         return {}
     nested = set(instrument.nested_groups)
-    return {c: service.report(wave, (c,)) for c in service.breakdown_columns(wave) if c not in nested}
+    return {c: report(wave, (c,)) for c in breakdown_columns(wave) if c not in nested}
 
 
 def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = "sv") -> ReportDocument:
     """The report document of wave ``slug`` in ``lang``, compared with the
     previous comparable wave among ``candidates`` (the waves the reader may
-    see). Raises ``surveys.store.UnknownSurvey`` and :class:`ReportRefused`."""
-    # the wave read, its cached scored reports and the choice of the previous
-    # wave are the analyst side's (surveys/service after the trend work)
-    from webapp.analyst import service
-
+    see), with the trend over all of them. Raises
+    ``surveys.store.UnknownSurvey`` and :class:`ReportRefused`."""
     check_language(lang)
     survey = store.survey(slug)
-    wave = service.load_wave(store, slug)
+    wave = load_wave(store, slug)
     if wave.dataset.n == 0:
         raise ReportRefused(f"wave {slug} has no submitted answers yet", "no_answers", slug=slug)
-    previous = service.previous_wave(store, survey, candidates).survey
-    compare = service.load_wave(store, previous.slug) if previous is not None else None
-    report, dropped = service.compared_report(wave, (), compare, automatic=True)
-    if dropped is not None:
-        previous = None
+    previous = previous_wave(store, survey, candidates)
+    chosen = Comparison(load_wave(store, previous.survey.slug) if previous.survey else None,
+                        previous.survey is not None, previous.skipped)
+    scored, made = compared_report(wave, (), chosen)
+    trend = wave_trend(store, survey, candidates)
     return build_document(
-        wave.instrument, WaveInfo(survey.slug, survey.label), report, breakdown_reports(service, wave),
+        wave.instrument, WaveInfo(survey.slug, survey.label), scored, breakdown_reports(wave),
         counts(store, slug, survey.mode, wave.dataset),
-        WaveInfo(previous.slug, previous.label) if previous is not None else None, lang)
+        WaveInfo(made.wave.survey.slug, made.wave.survey.label) if made.wave is not None else None, lang,
+        trend if len(trend.waves) > 1 else None)

@@ -95,6 +95,20 @@ _PHRASES: dict[str, dict[str, str]] = {
               "gave (or did not give) the answer, or hidden so that another hidden cell cannot be worked "
               "out from totals."},
     "trend": {"sv": "Utveckling över omgångarna", "en": "Trend over the waves"},
+    "trend_intro": {"sv": "Varje jämförbar omgång (efter undersökningsår) med medelvärde, andel eller index.",
+                    "en": "Every comparable wave (by survey year) with its mean, share or index."},
+    "measure": {"sv": "Mått", "en": "Measure"},
+    "trend_significant": {
+        "sv": "* = förändringen från omgången före är statistiskt signifikant (p < %(level)s; Welchs t-test för "
+              "skalor, tvåproportionstest för andelar; index testas inte). ↑/↓ visar riktningen.",
+        "en": "* = the change from the wave before is statistically significant (p < %(level)s; Welch's t test "
+              "for scales, two-proportion test for shares; an index is not tested). ↑/↓ give the direction."},
+    "bra_caution": {
+        "sv": "Brå avråder från att dra slutsatser av förändringar mellan två enskilda år: en skillnad mellan två "
+              "mätningar kan bero på slumpen och på vilka som svarade. Läs utvecklingen över flera omgångar.",
+        "en": "Brå (the Swedish National Council for Crime Prevention) advises against drawing conclusions from "
+              "changes between two single years: a difference between two measurements may come from chance and "
+              "from who answered. Read the development over several waves."},
     "method": {"sv": "Metodbilaga", "en": "Method annex"},
     "population": {"sv": "Population", "en": "Population"},
     "population_codes": {"sv": "De som fått en svarskod: %(issued)s koder utdelade.",

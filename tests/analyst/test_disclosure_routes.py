@@ -44,7 +44,7 @@ NO_AGGREGATES = {
 }
 #: Routes checked below.
 CHECKED = {"analyst.results", "analyst.compare", "analyst.progress", "analyst.download", "api.results",
-           "api.progress", "api.download", "analyst.report_pdf"}
+           "api.progress", "api.download", "api.trend", "analyst.report_pdf"}
 
 
 def _pupils() -> list[tuple[str, str, int]]:
@@ -143,6 +143,16 @@ def test_every_route_hides_small_groups_and_numerators(wave, logged_in, tmp_path
     cells = {tuple(g["by"].values()): g["n"] for g in two_way["scales"]["restrictive"]["groups"]}
     assert cells[(ARBY, "Flicka")] is None and cells[(SKIFTINGE, None)] is None
     seen.add("api.results")
+
+    # the trend (cannabis-2017, created later in the same year, comes after 2018): 1 of 64 stays
+    # hidden in both waves, and so does the step between them
+    trend = c.get("/api/v1/surveys/cannabis-2017/trend", headers=auth).get_json()
+    assert [w["slug"] for w in trend["waves"]] == [SLUG, "cannabis-2017"]
+    regular = next(s for s in trend["series"] if s["id"] == "regular")
+    assert [(p["n"], p["value"], p["ci95"]) for p in regular["points"]] == [(None, None, None)] * 2
+    assert [(t["change"], t["p"]) for t in regular["steps"]] == [(None, None)]
+    assert "1 / 64" not in json.dumps(trend) and 1.5625 not in [p["value"] for p in regular["points"]]
+    seen.add("api.trend")
 
     # scored downloads, by the page and by the API
     for prefix, endpoint, headers in ((f"/analyst/{SLUG}", "analyst.download", {}),

@@ -83,8 +83,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 def text_of(pdf: bytes) -> str:
     """The PDF's text, whitespace collapsed (table cells end up space-separated)."""
     reader = PdfReader(io.BytesIO(pdf))
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-    return re.sub(r"(\w)- (\w)", r"\1-\2", text)  # a word wrapped at its hyphen
+    text = " ".join(page.extract_text() for page in reader.pages)
+    text = re.sub(r"(\w)-\n(\w)", r"\1-\2", text)  # a word wrapped at its hyphen
+    return re.sub(r"\s+", " ", text)
 
 
 def f2(x: float) -> str:
@@ -278,3 +279,26 @@ def test_refusals_are_clear_pages(demo: Demo, interface: str, path: str, status:
     assert "Traceback" not in body
     if message:
         assert message in body
+
+
+def test_trend_with_significance_markers_and_the_caution(demo: Demo) -> None:
+    """medborgardialog 2015 -> 2016: each series' figures per wave as the trend
+    API gives them, a marker where the step is significant, Brå's caution."""
+    text = text_of(demo.pdf("medborgardialog-2016", "sv"))
+    trend = demo.api("medborgardialog-2016/trend")
+    assert [w["year"] for w in trend["waves"]] == [2015, 2016]
+    assert "Utveckling över omgångarna" in text and "Brå avråder från att dra slutsatser" in text
+
+    def sv_pct(v: float | None) -> str:
+        return "–" if v is None else f"{v:.1f}".replace(".", ",") + " %"
+
+    marked = 0
+    for series in trend["series"]:
+        assert series["unit"] == "%"
+        first, second = series["points"]
+        step = series["steps"][0]
+        mark = (" ↑*" if step["change"] > 0 else " ↓*") if step["significant"] else ""
+        marked += bool(mark)
+        row = f"{series['label']['sv']} {sv_pct(first['value'])} {sv_pct(second['value'])}{mark}"
+        assert row in text, row
+    assert text.count("*") >= marked

@@ -33,6 +33,7 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
                                      **p),
     "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
+    "bad_year": lambda p: _("The survey year must be a year from %(low)s to %(high)s.", **p),
     "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
 }
 

@@ -1,0 +1,185 @@
+"""Issue 16 item 3: the trend over all comparable waves, and "previous wave"
+by survey year.
+
+Three cannabis waves (2014, 2016, 2018) are imported in a different order
+than their years. Every expected figure (means, Student t intervals, Welch
+p-values, Wilson intervals, two-proportion p-values) is computed here from
+the generated answers with scipy, independently of ``scoring``."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from .conftest import SCHOOLS
+
+#: (year, respondents, shift of the attitude answers, counts of use codes 1-4)
+WAVES = [
+    (2018, 60, 1, (48, 6, 6, 0)),
+    (2014, 40, 0, (28, 6, 3, 3)),
+    (2016, 50, 0, (36, 6, 5, 3)),
+]
+
+
+def _answers(year: int, n: int, shift: int, use_counts: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """One wave's answers: ``a`` for the odd attitude items, ``b`` for the even
+    (reversed) ones, ``wrong`` knowledge items, and the use code."""
+    rng = np.random.default_rng(year)
+    use = np.repeat(np.arange(1, 5), use_counts)
+    assert use.size == n
+    return {"a": np.clip(rng.integers(1, 7, n) + shift, 1, 6), "b": np.clip(rng.integers(1, 7, n) - shift, 1, 6),
+            "wrong": rng.integers(0, 5, n), "use": rng.permutation(use)}
+
+
+def _records(ans: dict[str, np.ndarray]) -> list[dict]:
+    keys = {"know01": 1, "know02": 2, "know03": 1, "know04": 1, "know05": 2, "know06": 1,
+            "know07": 2, "know08": 1}
+    out = []
+    for r in range(ans["a"].size):
+        rec = {"school": SCHOOLS[r % 3], "grade": 1 + r % 2, "gender": 1 + r % 2, "use": int(ans["use"][r]),
+               "would_try": 2}
+        for k in range(1, 9):
+            rec[f"att{k:02d}"] = int(ans["a"][r] if k % 2 else ans["b"][r])
+        for k, (item, key) in enumerate(keys.items()):
+            rec[item] = (3 - key) if k < ans["wrong"][r] else key
+        out.append(rec)
+    return out
+
+
+def _three_waves(store) -> dict[int, dict[str, np.ndarray]]:
+    sha = store.survey("cannabis-2018").instrument_sha256
+    answers = {}
+    for year, n, shift, use in WAVES:
+        slug = f"cannabis-y{year}"
+        store.create_survey(slug=slug, instrument_sha256=sha, label=f"Cannabis {year}", mode="codes",
+                            presets={"school": SCHOOLS}, year=year)
+        answers[year] = _answers(year, n, shift, use)
+        store.import_responses(slug, _records(answers[year]))
+    return answers
+
+
+def _t_ci(x: np.ndarray) -> tuple[float, float]:
+    return stats.t.interval(0.95, x.size - 1, loc=x.mean(), scale=stats.sem(x))
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    z = stats.norm.ppf(0.975)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def _pooled_z_p(k1: int, n1: int, k0: int, n0: int) -> float:
+    pooled = (k1 + k0) / (n1 + n0)
+    z = (k1 / n1 - k0 / n0) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+    return 2 * stats.norm.sf(abs(z))
+
+
+def _visible_trend(env, slug: str, user=None):
+    from surveys.service import access, trend
+
+    viewer = user or env.users["admin"]
+    return trend.wave_trend(env.store, env.store.survey(slug), access.visible_surveys(env.store, viewer))
+
+
+def test_trend_matches_scipy_on_three_waves(env) -> None:
+    answers = _three_waves(env.store)
+    t = _visible_trend(env, "cannabis-y2018")
+    # ordered by survey year, not by creation; the empty cannabis-2018 wave has no answers
+    assert [(w.slug, w.year) for w in t.waves] == [("cannabis-y2014", 2014), ("cannabis-y2016", 2016),
+                                                   ("cannabis-y2018", 2018)]
+    years = [2014, 2016, 2018]
+    series = {(s.kind, s.id): s for s in t.series}
+
+    restrictive = {y: (answers[y]["a"] + 7 - answers[y]["b"]) / 2 for y in years}
+    knowledge = {y: (8 - answers[y]["wrong"]).astype(float) for y in years}
+    for scale_id, scores in (("restrictive", restrictive), ("knowledge", knowledge)):
+        s = series[("scale", scale_id)]
+        for point, y in zip(s.points, years):
+            assert point.wave.year == y and point.n == scores[y].size
+            assert point.value == pytest.approx(scores[y].mean(), abs=1e-9)
+            assert point.ci95 == pytest.approx(_t_ci(scores[y]), abs=1e-9)
+        for step, (y0, y1) in zip(s.steps, zip(years, years[1:])):
+            assert (step.before.year, step.after.year) == (y0, y1)
+            assert step.change == pytest.approx(scores[y1].mean() - scores[y0].mean(), abs=1e-9)
+            p = stats.ttest_ind(scores[y1], scores[y0], equal_var=False).pvalue
+            assert step.test == "welch" and step.p == pytest.approx(p, rel=1e-9)
+            assert step.significant == (p < 0.05)
+    # the shift of 2018 is large enough to be significant, 2014 -> 2016 is not shifted
+    assert series[("scale", "restrictive")].steps[1].significant
+
+    never = series[("share", "never")]
+    counts = {y: (int((answers[y]["use"] == 1).sum()), answers[y]["use"].size) for y in years}
+    for point, y in zip(never.points, years):
+        k, n = counts[y]
+        assert point.n == n and point.value == pytest.approx(100 * k / n)
+        assert point.ci95 == pytest.approx(_wilson(k, n), abs=1e-9)
+    for step, (y0, y1) in zip(never.steps, zip(years, years[1:])):
+        (k1, n1), (k0, n0) = counts[y1], counts[y0]
+        assert step.change == pytest.approx(100 * (k1 / n1 - k0 / n0))
+        assert step.test == "z" and step.p == pytest.approx(_pooled_z_p(k1, n1, k0, n0), rel=1e-9)
+        # the same p as a chi-squared test without continuity correction
+        chi = stats.chi2_contingency([[k1, n1 - k1], [k0, n0 - k0]], correction=False)
+        assert step.p == pytest.approx(chi.pvalue, rel=1e-9)
+
+    # disclosure: 3 regular users of 40 (and of 50) is a small numerator: hidden, and so is each step
+    # touching a hidden figure; 2018 has none (0 is shown)
+    regular = series[("share", "regular")]
+    assert [p.value for p in regular.points] == [None, None, 0.0]
+    assert [s.change for s in regular.steps] == [None, None]
+    assert not any(s.significant for s in regular.steps)
+
+
+def test_previous_wave_by_survey_year_not_by_creation(env, logged_in) -> None:
+    """2018 created first, 2014 imported after it: 2018 compares with 2014,
+    and 2014 has no previous wave."""
+    from surveys.service import access, comparison as cmp
+
+    store = env.store
+    sha = store.survey("cannabis-2018").instrument_sha256
+    for year, n, shift, use in WAVES[:2]:  # 2018, then 2014
+        store.create_survey(slug=f"cannabis-y{year}", instrument_sha256=sha, label=f"Cannabis {year}",
+                            mode="codes", presets={"school": SCHOOLS}, year=year)
+        store.import_responses(f"cannabis-y{year}", _records(_answers(year, n, shift, use)))
+    visible = access.visible_surveys(store, env.users["admin"])
+    later, earlier = store.survey("cannabis-y2018"), store.survey("cannabis-y2014")
+    assert later.id < earlier.id
+    assert cmp.previous_wave(store, later, visible).survey == earlier
+    assert cmp.previous_wave(store, earlier, visible).survey is None
+    c = logged_in("admin")
+    body = c.get("/api/v1/surveys/cannabis-y2018/results", headers=_token(env)).get_json()
+    assert body["compared_with"] == {"slug": "cannabis-y2014", "label": "Cannabis 2014", "automatic": True}
+    body = c.get("/api/v1/surveys/cannabis-y2014/results", headers=_token(env)).get_json()
+    assert body["compared_with"] is None
+    page = c.get("/analyst/cannabis-y2018/results").get_data(as_text=True)
+    assert "Jämfört med föregående omgång av samma enkät, Cannabis 2014 (cannabis-y2014)." in page
+    # the wave list shows the year
+    listing = c.get("/analyst/").get_data(as_text=True)
+    assert '<td class="num">2014</td>' in listing and '<td class="num">2018</td>' in listing
+
+
+def _token(env, who: str = "admin") -> dict[str, str]:
+    from surveys import accounts
+
+    return {"Authorization": f"Bearer {accounts.create_api_token(env.store, env.users[who].id)}"}
+
+
+def test_the_trend_covers_only_the_waves_a_user_may_see(env) -> None:
+    from surveys import accounts
+
+    _three_waves(env.store)
+    accounts.grant_survey(env.store, env.users["a"].id, "cannabis-y2018")
+    accounts.grant_survey(env.store, env.users["a"].id, "cannabis-y2014")
+    t = _visible_trend(env, "cannabis-y2018", env.users["a"])
+    assert [w.slug for w in t.waves] == ["cannabis-y2014", "cannabis-y2018"]
+    (step,) = next(s for s in t.series if s.id == "restrictive").steps
+    assert (step.before.slug, step.after.slug) == ("cannabis-y2014", "cannabis-y2018")
+    # the API's trend: the same for the token, and a 404 for a wave not granted
+    c = env.app.test_client()
+    body = c.get("/api/v1/surveys/cannabis-y2018/trend", headers=_token(env, "a")).get_json()
+    assert [w["slug"] for w in body["waves"]] == ["cannabis-y2014", "cannabis-y2018"]
+    assert body == t.as_json()
+    assert c.get("/api/v1/surveys/cannabis-y2016/trend", headers=_token(env, "a")).status_code == 404
