@@ -30,7 +30,7 @@ from surveys.synthetic import demo_waves, write_csv
 from surveys.yearly_report import build_document, render_html, render_pdf, yearly_report
 from surveys.yearly_report.document import WaveInfo
 from surveys.yearly_report.gather import breakdown_reports, counts
-from surveys.service import comparison, waves
+from surveys.service import waves
 
 SLUGS = ("cannabis-2014", "cannabis-2018")
 
@@ -85,9 +85,8 @@ def main() -> None:
             wave, earlier = _timed(p, "read", lambda: (waves.load_wave(store, SLUGS[1]),
                                                         waves.load_wave(store, SLUGS[0])))
             _timed(p, "baseline", lambda: score_report(wave.instrument, wave.dataset))
-            report, extra = _timed(p, "scoring", lambda: (
-                comparison.compared_report(wave, (), comparison.Comparison(earlier, True))[0],
-                breakdown_reports(wave)))
+            report, extra = _timed(p, "scoring", lambda: (waves.scored_report(wave, (), earlier),
+                                                          breakdown_reports(wave)))
             trend = _timed(p, "trend", lambda: wave_trend(store, store.survey(SLUGS[1]), store.surveys()))
             n = counts(store, SLUGS[1], "codes", wave.dataset)
             doc = _timed(p, "document", lambda: build_document(

@@ -1,7 +1,7 @@
 """Wave comparison: the same instrument's figures in an earlier wave."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -9,8 +9,9 @@ from .descriptives import Moments, grouped_moments, moments
 from .errors import IncomparableError
 from .groups import Cells
 from .inference import hedges_g, two_proportions, welch_t
-from .jsonsafe import num, pair, pct
+from .jsonsafe import interval, num, pct
 from .disclosure import share_shown
+from .model import By, PreviousMoments, PreviousShare, ScaleChange, ShareChange, WelchTest
 
 if TYPE_CHECKING:
     from surveys.instrument import Instrument, Scale
@@ -93,13 +94,15 @@ def _check_item_asked_alike(current: "Instrument", earlier: "Instrument", item_i
                                 scale=owner)
 
 
-def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int) -> dict[str, Any]:
-    """Welch t test and Hedges' g (current minus previous) of two waves' scores."""
-    return _compare_moments(moments(current), moments(previous), min_n)
+def compare_scale(current: np.ndarray, previous: np.ndarray, min_n: int,
+                  groups: tuple[ScaleChange, ...] = ()) -> ScaleChange:
+    """Welch t test and Hedges' g (current minus previous) of two waves'
+    scores, with the per-cell ``groups`` of :func:`compare_scale_groups`."""
+    return _compare_moments(None, moments(current), moments(previous), min_n, groups)
 
 
 def compare_scale_groups(current: np.ndarray, cells: Cells, hidden: np.ndarray, previous: np.ndarray,
-                         prev_cells: Cells, prev_hidden: np.ndarray, min_n: int) -> list[dict[str, Any]]:
+                         prev_cells: Cells, prev_hidden: np.ndarray, min_n: int) -> tuple[ScaleChange, ...]:
     """The comparison of :func:`compare_scale` per cell present in both waves
     (matched by label), in the current breakdown's order.
 
@@ -117,38 +120,33 @@ def compare_scale_groups(current: np.ndarray, cells: Cells, hidden: np.ndarray, 
             continue
         by = dict(zip(cells.columns, labels))
         if hidden[g] or prev_hidden[p]:
-            out.append({"by": by, **_SUPPRESSED})
+            out.append(_suppressed(by))
             continue
         cell_a = Moments(a.n[g], a.mean[g], a.ss[g])
         cell_b = Moments(b.n[p], b.mean[p], b.ss[p])
-        out.append({"by": by, **_compare_moments(cell_a, cell_b, min_n)})
-    return out
+        out.append(_compare_moments(by, cell_a, cell_b, min_n))
+    return tuple(out)
 
 
-_SUPPRESSED = {"suppressed": True, "previous": None, "diff": None, "welch": None, "hedges_g": None,
-               "hedges_g_ci95": None}
+def _suppressed(by: By | None, groups: tuple[ScaleChange, ...] = ()) -> ScaleChange:
+    return ScaleChange(by, True, None, None, None, None, None, groups)
 
 
-def _compare_moments(a: Moments, b: Moments, min_n: int) -> dict[str, Any]:
+def _compare_moments(by: By | None, a: Moments, b: Moments, min_n: int,
+                     groups: tuple[ScaleChange, ...] = ()) -> ScaleChange:
     if int(a.n) < min_n or int(b.n) < min_n:
-        return dict(_SUPPRESSED)
+        return _suppressed(by, groups)
     test = welch_t(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
     g, lo, hi = hedges_g(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
-    return {"suppressed": False, "previous": _desc(b), "diff": num(a.mean - b.mean),
-            "welch": {"t": num(test.t), "df": num(test.df), "p": num(test.p)},
-            "hedges_g": num(g), "hedges_g_ci95": pair(lo, hi)}
+    return ScaleChange(by, False, PreviousMoments(int(b.n), num(b.mean), num(b.sd)), num(a.mean - b.mean),
+                       WelchTest(num(test.t), num(test.df), num(test.p)), num(g), interval(lo, hi), groups)
 
 
-def _desc(m: Moments) -> dict[str, Any]:
-    return {"n": int(m.n), "mean": num(m.mean), "sd": num(m.sd)}
-
-
-def compare_share(k1: int, n1: int, k0: int, n0: int, min_n: int) -> dict[str, Any]:
+def compare_share(k1: int, n1: int, k0: int, n0: int, min_n: int) -> ShareChange:
     """Two-proportion test (Fisher's exact test when counts are small) of the
     current share k1/n1 against the previous k0/n0; hidden unless both
     shares pass the numerator rule (so the difference reveals neither)."""
     if not (share_shown(k1, n1, min_n) and share_shown(k0, n0, min_n)):
-        return {"suppressed": True, "previous": None, "diff_pct": None, "test": None, "p": None}
+        return ShareChange(True, None, None, None, None)
     t = two_proportions(k1, n1, k0, n0)
-    return {"suppressed": False, "previous": {"n": k0, "of": n0, "pct": pct(k0 / n0)},
-            "diff_pct": pct(t.diff), "test": t.test, "p": num(t.p)}
+    return ShareChange(False, PreviousShare(k0, n0, pct(k0 / n0)), pct(t.diff), t.test, num(t.p))

@@ -23,10 +23,10 @@ def count(x) -> int | None:
     return int(x)
 
 
-def pair(lo, hi) -> list[float | None] | None:
-    """A two-element interval, or None when both ends are missing."""
+def interval(lo, hi) -> tuple[float | None, float | None] | None:
+    """A two-ended interval, or None when both ends are missing."""
     a, b = num(lo), num(hi)
-    return None if a is None and b is None else [a, b]
+    return None if a is None and b is None else (a, b)
 
 
 def pct(x) -> float | None:

@@ -1,11 +1,12 @@
-"""``score_report``: the JSON object of ``survey-engine score --format json``.
+"""``score_report``: the typed report (``scoring.model``) of one wave, whose
+JSON (``scoring.model_json``) is what ``survey-engine score --format json`` prints.
 
 The only module that knows the instrument and the dataset; everything it
 calls works on plain arrays. Every aggregate is suppressed (small cells).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence, Union
+from typing import TYPE_CHECKING, Sequence, Union
 
 import numpy as np
 
@@ -14,6 +15,9 @@ from .comparison import (check_comparable, compare_scale, compare_scale_groups, 
                          scale_missing)
 from .errors import IncomparableError, ScoringError
 from .jsonsafe import num, pct
+from .model import (CodeTable, Comparison, DeclaredShare, IndexCellChange, IndexChange, IndexResult, InstrumentRef,
+                    Report, ScaleChange, ScaleResult, ShareChange, ThemeCellChange, ThemeChange, ThemeOptionChange,
+                    Themes)
 from .report_index import score_index
 from .report_scales import scale_matrix, score_scale
 from .report_shares import (code_table, declared_share, item_shares, multi_answered, multi_shares, theme_cells,
@@ -84,8 +88,10 @@ class _Wave:
 
 
 def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str] = (),
-                 compare: Compare = None) -> dict[str, Any]:
-    """Score ``dataset`` against ``instrument``: the JSON object of DESIGN.md.
+                 compare: Compare = None) -> Report:
+    """Score ``dataset`` against ``instrument``: the typed report
+    (``scoring.model``; ``scoring.model_json.report_to_json`` gives the JSON
+    object of DESIGN.md).
 
     ``by`` names one or two declared group columns (two give the cross
     breakdown; a nested column alone comes with its parent); anything else
@@ -106,24 +112,19 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
         area_cells = wave.breakdown(("area",))
 
     previous = _previous_wave(instrument, compare)
-
-    report: dict[str, Any] = {
-        "instrument": {"id": instrument.id, "version": instrument.version, "sha256": instrument.sha256},
-        "n_respondents": dataset.n,
-        "suppression_min_n": min_n,
-        "by": list(by),
-        "scales": {},
-        "shares": {},
-        "declared_shares": {},
-        "indices": {},
-        "themes": {},
-    }
-    comparison: dict[str, Any] = {"n_respondents": previous.dataset.n, "scales": {}, "declared_shares": {},
-                                  "indices": {}, "themes": {}} if previous else {}
+    scales: dict[str, ScaleResult] = {}
+    shares: dict[str, CodeTable] = {}
+    declared: dict[str, DeclaredShare] = {}
+    indices: dict[str, IndexResult] = {}
+    theme_tables: dict[str, Themes] = {}
+    scale_changes: dict[str, ScaleChange] = {}
+    share_changes: dict[str, ShareChange] = {}
+    index_changes: dict[str, IndexChange] = {}
+    theme_changes: dict[str, ThemeChange] = {}
 
     for scale in instrument.scales.values():
-        entry, scores = score_scale(scale, wave.scale_items(scale), cells, min_n)
-        report["scales"][scale.id] = entry
+        result, scores = score_scale(scale, wave.scale_items(scale), cells, min_n)
+        scales[scale.id] = result
         if previous is not None:
             prev_scale = previous.instrument.scales.get(scale.id)
             if prev_scale is None:
@@ -134,11 +135,10 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
             except ScoringError as exc:
                 raise IncomparableError(f"cannot compare waves: {exc}", "earlier_unscorable",
                                         scale=scale.id, detail=str(exc)) from None
-            comparison["scales"][scale.id] = compare_scale(scores, prev_scores, min_n)
-            comparison["scales"][scale.id]["groups"] = _scale_group_change(previous, cells, entry, scores,
-                                                                           prev_scores, min_n)
+            groups = _scale_group_change(previous, cells, result, scores, prev_scores, min_n)
+            scale_changes[scale.id] = compare_scale(scores, prev_scores, min_n, groups)
 
-    report["shares"].update(_single_item_shares(wave, min_n))
+    shares.update(_single_item_shares(wave, min_n))
     for item in instrument.items:
         rs = instrument.response_scale(item)
         if rs is None or item.group:
@@ -148,23 +148,23 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
             block = wave.multi_block(item.id, codes)
             if block is None:
                 continue
-            report["shares"][item.id] = multi_shares(block, codes, min_n)
+            shares[item.id] = multi_shares(item.id, block, codes, min_n)
             if area_cells is not None:
-                report["themes"][item.id] = {"by": list(area_cells.table),
-                                             "groups": themes(block, codes, area_cells, min_n)}
+                theme_tables[item.id] = Themes(item.id, tuple(area_cells.table),
+                                               themes(block, codes, area_cells, min_n))
                 if previous is not None:
-                    comparison["themes"][item.id] = _theme_change(wave, previous, item.id, codes, area_cells,
-                                                                  report["themes"][item.id], min_n)
+                    theme_changes[item.id] = _theme_change(previous, item.id, codes, area_cells,
+                                                           theme_tables[item.id], min_n)
 
     for share in instrument.shares.values():
         x = _share_values(wave, instrument, share)
         if x is None:
             continue
-        report["declared_shares"][share.id] = declared_share(share, x, cells, min_n)
+        declared[share.id] = declared_share(share, x, cells, min_n)
         y = _share_values(previous, instrument, share) if previous is not None else None
         if y is not None:
             hit = np.asarray(share.codes, dtype=np.float64)
-            comparison["declared_shares"][share.id] = compare_share(
+            share_changes[share.id] = compare_share(
                 int(np.isin(x, hit).sum()), int((~np.isnan(x)).sum()),
                 int(np.isin(y, hit).sum()), int((~np.isnan(y)).sum()), min_n)
 
@@ -173,34 +173,35 @@ def score_report(instrument: "Instrument", dataset: "Dataset", by: Sequence[str]
         if not all(wave.has(i) for i in items):
             continue
         X = np.column_stack([wave.column(i) for i in items])
-        report["indices"][index.id] = score_index(index, X, area_cells, min_n)
+        indices[index.id] = score_index(index, X, area_cells, min_n)
         if previous is not None and all(previous.has(i) for i in items):
             prev_cells = previous.same_breakdown(area_cells)
             Y = np.column_stack([previous.column(i) for i in items])
-            comparison["indices"][index.id] = _index_change(report["indices"][index.id],
-                                                            score_index(index, Y, prev_cells, min_n))
+            index_changes[index.id] = _index_change(indices[index.id], score_index(index, Y, prev_cells, min_n))
+    comparison = None
     if previous is not None:
-        report["comparison"] = comparison
-    return report
+        comparison = Comparison(previous.dataset.n, scale_changes, share_changes, index_changes, theme_changes)
+    return Report(InstrumentRef(instrument.id, instrument.version, instrument.sha256), dataset.n, min_n,
+                  tuple(by), scales, shares, declared, indices, theme_tables, comparison)
 
 
-def _single_item_shares(wave: _Wave, min_n: int) -> dict[str, Any]:
+def _single_item_shares(wave: _Wave, min_n: int) -> dict[str, CodeTable]:
     """Shares of every code of every single-choice item (group items are
     breakdowns, not shares), small integer codes counted in one pass."""
     items = [i for i in wave.instrument.items
              if i.kind == "single" and not i.group and wave.has(i.id) and wave.instrument.response_scale(i)]
-    out: dict[str, Any] = {}
+    out: dict[str, CodeTable] = {}
     small = [i for i in items if all(0 <= c <= 1000 for c in wave.instrument.response_scale(i).codes)]
     if small:
         max_code = max(max(wave.instrument.response_scale(i).codes) for i in small)
         table, answered = columns_code_counts(wave.dataset.matrix, [wave.col[i.id] for i in small], max_code)
         for j, item in enumerate(small):
             codes = list(wave.instrument.response_scale(item).codes)
-            out[item.id] = code_table(table[j, codes], codes, int(answered[j]), min_n)
+            out[item.id] = code_table(item.id, table[j, codes], codes, int(answered[j]), min_n)
     for item in items:
         if item.id not in out:
             codes = list(wave.instrument.response_scale(item).codes)
-            out[item.id] = item_shares(wave.dataset.matrix[:, wave.col[item.id]], codes, min_n)
+            out[item.id] = item_shares(item.id, wave.dataset.matrix[:, wave.col[item.id]], codes, min_n)
     # keep questionnaire order
     return {i.id: out[i.id] for i in items}
 
@@ -217,61 +218,59 @@ def _previous_wave(instrument: "Instrument", compare: Compare) -> _Wave | None:
     return _Wave(prev_instrument, prev_dataset)
 
 
-def _scale_group_change(previous: _Wave, cells, entry: dict, scores: np.ndarray, prev_scores: np.ndarray,
-                        min_n: int) -> list[dict[str, Any]]:
+def _scale_group_change(previous: _Wave, cells, result: ScaleResult, scores: np.ndarray, prev_scores: np.ndarray,
+                        min_n: int) -> tuple[ScaleChange, ...]:
     """Per cell of the breakdown present in both waves: the scale's wave
     comparison (empty without a breakdown or when the earlier wave lacks
     the breakdown's columns)."""
     prev = previous.same_breakdown(cells)
     if cells is None or prev is None:
-        return []
-    hidden = np.array([g["suppressed"] for g in entry["groups"]], dtype=bool)
+        return ()
+    hidden = np.array([g.suppressed for g in result.groups], dtype=bool)
     prev_hidden = prev.hidden(~np.isnan(prev_scores))
     return compare_scale_groups(scores, cells.cells, hidden, prev_scores, prev.cells, prev_hidden, min_n)
 
 
-def _theme_change(wave: _Wave, previous: _Wave, item_id: str, codes, cells, current: dict, min_n: int) -> dict:
+def _theme_change(previous: _Wave, item_id: str, codes, cells, current: Themes, min_n: int) -> ThemeChange:
     """Per cell (area): the previous wave's share naming each theme and the change."""
     block = previous.multi_block(item_id, codes)
     prev_cells = previous.same_breakdown(cells)
     if block is None or prev_cells is None:
-        return {"by": list(cells.table), "groups": []}
+        return ThemeChange(item_id, tuple(cells.table), ())
     n, named, hidden, option_hidden = theme_cells(block, codes, prev_cells, min_n)
     prev = {labels: g for g, labels in enumerate(prev_cells.cells.labels)}
     out = []
-    for cur in current["groups"]:
-        key = tuple(cur["by"][c] for c in cells.table)
+    for cur in current.groups:
+        key = tuple(cur.by[c] for c in cells.table)
         g = prev.get(key)
-        if cur["suppressed"] or g is None or hidden[g]:
-            out.append({"by": cur["by"], "suppressed": True, "previous_n": None, "change_pct": None})
+        if cur.suppressed or g is None or hidden[g]:
+            out.append(ThemeCellChange(cur.by, True, None, None))
             continue
         change = {}
         for j, c in enumerate(codes):
-            now = cur["shares"][str(c)]["pct"]
+            now = cur.shares[str(c)].pct
             if option_hidden[g, j] or now is None:  # a small numerator on either side
-                change[str(c)] = {"previous_pct": None, "change_pct": None}
+                change[str(c)] = ThemeOptionChange(None, None)
                 continue
             before = named[g, j] / n[g]
-            change[str(c)] = {"previous_pct": pct(before), "change_pct": num(now - 100.0 * before)}
-        out.append({"by": cur["by"], "suppressed": False, "previous_n": int(n[g]), "change_pct": change})
-    return {"by": list(cells.table), "groups": out}
+            change[str(c)] = ThemeOptionChange(pct(before), num(now - 100.0 * before))
+        out.append(ThemeCellChange(cur.by, False, int(n[g]), change))
+    return ThemeChange(item_id, tuple(cells.table), tuple(out))
 
 
-def _index_change(current: dict, previous: dict) -> dict:
+def _index_change(current: IndexResult, previous: IndexResult) -> IndexChange:
     """The previous wave's index overall and per cell, and the change."""
     def diff(a, b):
         return None if a is None or b is None else a - b
 
-    prev_groups = {tuple(sorted(g["by"].items())): g for g in previous.get("groups", [])}
+    prev_groups = {tuple(sorted(g.by.items())): g for g in previous.groups}
     groups = []
-    for g in current.get("groups", []):
-        p = prev_groups.get(tuple(sorted(g["by"].items())))
-        before = None if p is None or p["suppressed"] else p["index"]
-        now = None if g["suppressed"] else g["index"]
-        groups.append({"by": g["by"], "previous": before, "change": diff(now, before)})
-    return {"previous": previous["overall"]["index"],
-            "change": diff(current["overall"]["index"], previous["overall"]["index"]),
-            "groups": groups}
+    for g in current.groups:
+        p = prev_groups.get(tuple(sorted(g.by.items())))
+        before = None if p is None or p.suppressed else p.index
+        now = None if g.suppressed else g.index
+        groups.append(IndexCellChange(g.by, before, diff(now, before)))
+    return IndexChange(previous.overall.index, diff(current.overall.index, previous.overall.index), tuple(groups))
 
 
 def _share_values(wave: "_Wave | None", instrument: "Instrument", share: "Share") -> np.ndarray | None:

@@ -9,7 +9,9 @@ from .descriptives import Moments, grouped_moments, moments, t_interval
 from .disclosure import Breakdown, code_table_hidden
 from .groups import group_vs_rest
 from .inference import one_sample_t, progress_to_target
-from .jsonsafe import count, num, pair
+from .jsonsafe import count, interval, num
+from .model import (ItemReliability, ItemStat, RestTest, ScaleBaseline, ScaleCell, ScaleOverall, ScaleResult,
+                    ScaleTarget)
 from .reliability import CrossProducts, alpha_from_covariance, cross_products
 from .scales import ItemBlock, scale_scores_from_block
 from .shares import columns_code_counts
@@ -43,8 +45,8 @@ def _pooled(m: Moments) -> Moments:
 
 
 def score_scale(scale: "Scale", X: np.ndarray, cells: Breakdown | None,
-                min_n: int) -> tuple[dict[str, Any], np.ndarray]:
-    """The report entry for one scale and the per-respondent scores.
+                min_n: int) -> tuple[ScaleResult, np.ndarray]:
+    """The report's result for one scale and the per-respondent scores.
 
     ``X`` (respondents x the scale's items, NaN = not answered) is owned by
     this function and overwritten.
@@ -76,54 +78,44 @@ def score_scale(scale: "Scale", X: np.ndarray, cells: Breakdown | None,
     C, n_list = cp.covariance()
     rel = alpha_from_covariance(C * np.outer(signs, signs), n_list)
     shown = int(m.n) >= min_n
-    overall = _figures(m, rel.alpha if n_list >= min_n else np.nan, shown)
-    overall["alpha_n"] = int(n_list) if shown else None
-    overall["suppressed"] = not shown
-    overall["baseline"] = _baseline(scale, m) if shown else None
-    overall["target"] = _target(scale, m) if shown else None
-
-    entry: dict[str, Any] = {
-        "label": dict(scale.label.values),
-        "method": scale.method,
-        "items": list(scale.items),
-        "reversed": list(scale.reversed),
-        "min_answered": int(scale.min_answered),
-        "range": [0, k] if scale.method == "correct" else [lo, hi],
-        "overall": overall,
-        "item_stats": _item_stats(scale, block, lo, hi, rel, shown, min_n),
-        "groups": [],
-    }
+    overall = _overall(m, rel.alpha if n_list >= min_n else np.nan, int(n_list), shown, scale)
+    groups: tuple[ScaleCell, ...] = ()
     if cells is not None:
-        entry["groups"] = _group_cells(cells, scores, complete, cp, signs, min_n, list(scale.items))
-    return entry, scores
+        groups = _group_cells(cells, scores, complete, cp, signs, min_n, list(scale.items))
+    result = ScaleResult(
+        id=scale.id, label=dict(scale.label.values), method=scale.method, items=tuple(scale.items),
+        reversed=tuple(scale.reversed), min_answered=int(scale.min_answered),
+        range=(0, k) if scale.method == "correct" else (lo, hi), overall=overall,
+        item_stats=_item_stats(scale, block, lo, hi, rel, shown, min_n), groups=groups)
+    return result, scores
 
 
-def _figures(m: Moments, alpha: float, shown: bool) -> dict[str, Any]:
+def _overall(m: Moments, alpha: float, alpha_n: int, shown: bool, scale: "Scale") -> ScaleOverall:
     if not shown:
-        return {"n": None, "mean": None, "sd": None, "ci95": None, "alpha": None}
+        return ScaleOverall(None, None, None, None, None, None, True, None, None)
     lo, hi = t_interval(m.mean, m.sd, m.n)
-    return {"n": int(m.n), "mean": num(m.mean), "sd": num(m.sd), "ci95": pair(lo, hi), "alpha": num(alpha)}
+    return ScaleOverall(int(m.n), num(m.mean), num(m.sd), interval(lo, hi), num(alpha), alpha_n, False,
+                        _baseline(scale, m), _target(scale, m))
 
 
-def _baseline(scale: "Scale", m: Moments) -> dict[str, Any] | None:
+def _baseline(scale: "Scale", m: Moments) -> ScaleBaseline | None:
     if scale.baseline is None:
         return None
     b = scale.baseline
     diff, test, d = one_sample_t(m.mean, m.sd, m.n, b.value)
-    return {"value": b.value, "year": b.year, "assumption": b.assumption, "diff": num(diff), "t": num(test.t),
-            "df": num(test.df), "p": num(test.p), "cohens_d": num(d)}
+    return ScaleBaseline(b.value, b.year, b.assumption, num(diff), num(test.t), num(test.df), num(test.p), num(d))
 
 
-def _target(scale: "Scale", m: Moments) -> dict[str, Any] | None:
+def _target(scale: "Scale", m: Moments) -> ScaleTarget | None:
     if scale.target is None:
         return None
     base = scale.baseline.value if scale.baseline else None
     progress = None if base is None else num(progress_to_target(m.mean, base, scale.target.value))
-    return {"value": scale.target.value, "year": scale.target.year, "progress": progress}
+    return ScaleTarget(scale.target.value, scale.target.year, progress)
 
 
 def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, shown: bool,
-                min_n: int) -> list[dict[str, Any]]:
+                min_n: int) -> tuple[ItemStat, ...]:
     """Per item: n, mean, SD and the answer distribution (from one bincount
     per item), with the corrected item-total r and alpha if deleted."""
     out = []
@@ -143,26 +135,25 @@ def _item_stats(scale: "Scale", block: ItemBlock, lo: float, hi: float, rel, sho
             mean = (counts * codes).sum() / n
             sd = np.sqrt((counts * (codes - mean) ** 2).sum() / (n - 1)) if n > 1 else np.nan
         code_hidden = code_table_hidden(counts, n, min_n)
-        row: dict[str, Any] = {"item": item, "reversed": item in scale.reversed, "n": n if shown else None,
-                               "mean": num(mean) if shown else None, "sd": num(sd) if shown else None,
-                               "r_drop": num(rel.r_drop[j]) if shown else None,
-                               "alpha_if_deleted": num(rel.alpha_if_deleted[j]) if shown else None}
+        shown_mean, shown_sd = (num(mean), num(sd)) if shown else (None, None)
+        pct_correct, distribution = None, None
         if scale.method == "correct":
             # a 0/1 item's mean is the share correct: the numerator rule applies
             ok = shown and not code_hidden.any()
-            row["pct_correct"] = num(100.0 * mean) if ok else None
+            pct_correct = num(100.0 * mean) if ok else None
             if not ok:
-                row["mean"] = row["sd"] = None
-        else:
-            # each code's count passes the numerator rule (null where hidden)
-            row["distribution"] = {str(int(c)): None if h else int(v)
-                                   for c, v, h in zip(codes, counts, code_hidden)} if shown else None
-        out.append(row)
-    return out
+                shown_mean = shown_sd = None
+        elif shown:
+            # each code's count passes the numerator rule (None where hidden)
+            distribution = {str(int(c)): None if h else int(v) for c, v, h in zip(codes, counts, code_hidden)}
+        out.append(ItemStat(item, item in scale.reversed, n if shown else None, shown_mean, shown_sd,
+                            num(rel.r_drop[j]) if shown else None,
+                            num(rel.alpha_if_deleted[j]) if shown else None, pct_correct, distribution))
+    return tuple(out)
 
 
 def _group_reliability(cp: CrossProducts, g: int, flip: np.ndarray, items: list[str],
-                       min_n: int) -> tuple[Any, Any, list[dict[str, Any]] | None]:
+                       min_n: int) -> tuple[Any, Any, tuple[ItemReliability, ...] | None]:
     """(alpha, alpha_n, per-item corrected item-total r and alpha if deleted)
     of cell ``g``; the figures are null when fewer than ``min_n`` respondents
     answered every item (alpha_n is then null too)."""
@@ -170,13 +161,13 @@ def _group_reliability(cp: CrossProducts, g: int, flip: np.ndarray, items: list[
     if m < min_n:
         return None, None, None
     rel = alpha_from_covariance(C * flip, m)
-    per_item = [{"item": item, "r_drop": num(rel.r_drop[j]), "alpha_if_deleted": num(rel.alpha_if_deleted[j])}
-                for j, item in enumerate(items)]
+    per_item = tuple(ItemReliability(item, num(rel.r_drop[j]), num(rel.alpha_if_deleted[j]))
+                     for j, item in enumerate(items))
     return num(rel.alpha), int(m), per_item
 
 
 def _group_cells(breakdown: Breakdown, scores: np.ndarray, complete: np.ndarray, cp: CrossProducts,
-                 signs: np.ndarray, min_n: int, items: list[str]) -> list[dict[str, Any]]:
+                 signs: np.ndarray, min_n: int, items: list[str]) -> tuple[ScaleCell, ...]:
     cells = breakdown.cells
     size = cells.size
     gm = grouped_moments(scores, cells.codes, size)
@@ -191,14 +182,12 @@ def _group_cells(breakdown: Breakdown, scores: np.ndarray, complete: np.ndarray,
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
         if hidden[g]:
-            out.append({"by": by, "suppressed": True, "n": None, "mean": None, "sd": None, "ci95": None,
-                        "alpha": None, "alpha_n": None, "item_reliability": None, "vs_rest": None})
+            out.append(ScaleCell(by, True, None, None, None, None, None, None, None, None))
             continue
         alpha, alpha_n, per_item = (None, None, None) if alpha_hidden[g] else \
             _group_reliability(cp, g, flip, items, min_n)
-        out.append({"by": by, "suppressed": False, "n": count(gm.n[g]), "mean": num(gm.mean[g]), "sd": num(sd[g]),
-                    "ci95": pair(lo[g], hi[g]),
-                    "alpha": alpha, "alpha_n": alpha_n, "item_reliability": per_item,
-                    "vs_rest": {"t": num(rest.test.t[g]), "df": num(rest.test.df[g]), "p": num(rest.test.p[g]),
-                                "p_holm": num(rest.p_holm[g])}})
-    return out
+        out.append(ScaleCell(by, False, count(gm.n[g]), num(gm.mean[g]), num(sd[g]), interval(lo[g], hi[g]),
+                             alpha, alpha_n, per_item,
+                             RestTest(num(rest.test.t[g]), num(rest.test.df[g]), num(rest.test.p[g]),
+                                      num(rest.p_holm[g]))))
+    return tuple(out)

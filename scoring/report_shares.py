@@ -1,40 +1,42 @@
 """The ``shares``, ``declared_shares`` and ``themes`` sections of the report."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .disclosure import Breakdown, code_table_hidden, share_shown
 from .inference import binomial_test, holm, progress_to_target, two_proportions, wilson_interval
 from .jsonsafe import num, pct
+from .model import (CodeShare, CodeTable, DeclaredShare, Note, ShareBaseline, ShareCell, ShareRestTest, ShareTarget,
+                    ThemeCell, ThemeShare)
 from .shares import code_counts, grouped_share
 
 if TYPE_CHECKING:
     from surveys.instrument import Share
 
 
-def code_table(counts: np.ndarray, codes, n: int, min_n: int, exclusive: bool = True) -> dict[str, Any]:
-    """{code: {n, pct, ci95}} with percentages; null for a code that fails
+def code_table(item: str, counts: np.ndarray, codes, n: int, min_n: int, exclusive: bool = True) -> CodeTable:
+    """The share of each code (as text) of ``item``; None for a code that fails
     the numerator rule (k and n - k each 0 or at least min_n) and, when the
     codes are ``exclusive`` (they sum to n), for as many more as keep the
-    hidden ones from being recovered; all null when n < min_n."""
+    hidden ones from being recovered; all None when n < min_n."""
     counts = np.asarray(counts)
     lo, hi = wilson_interval(counts, n)
     hidden = code_table_hidden(counts, n, min_n) if exclusive else ~share_shown(counts, n, min_n)
     out = {}
     for c, k, a, b, h in zip(codes, counts, lo, hi, hidden):
         if n < min_n or h:
-            out[str(c)] = {"n": None, "pct": None, "ci95": None}
+            out[str(c)] = CodeShare(None, None, None)
         else:
-            out[str(c)] = {"n": int(k), "pct": pct(k / n), "ci95": [pct(a), pct(b)]}
-    return out
+            out[str(c)] = CodeShare(int(k), pct(k / n), (pct(a), pct(b)))
+    return CodeTable(item, out)
 
 
-def item_shares(x: np.ndarray, codes, min_n: int) -> dict[str, Any]:
+def item_shares(item: str, x: np.ndarray, codes, min_n: int) -> CodeTable:
     """Shares of every response code of a single-choice item."""
     counts, n = code_counts(x, codes)
-    return code_table(counts, codes, n, min_n)
+    return code_table(item, counts, codes, n, min_n)
 
 
 def multi_answered(block: np.ndarray) -> np.ndarray:
@@ -42,15 +44,15 @@ def multi_answered(block: np.ndarray) -> np.ndarray:
     return ~np.isnan(block).all(axis=1)
 
 
-def multi_shares(block: np.ndarray, codes, min_n: int) -> dict[str, Any]:
+def multi_shares(item: str, block: np.ndarray, codes, min_n: int) -> CodeTable:
     """Share naming each option of a multi item among those who answered it."""
     answered = multi_answered(block)
     n = int(answered.sum())
     counts = (block[answered] == 1).sum(axis=0)
-    return code_table(counts, codes, n, min_n, exclusive=False)
+    return code_table(item, counts, codes, n, min_n, exclusive=False)
 
 
-def declared_share(share: "Share", x: np.ndarray, cells: Breakdown | None, min_n: int) -> dict[str, Any]:
+def declared_share(share: "Share", x: np.ndarray, cells: Breakdown | None, min_n: int) -> DeclaredShare:
     """A declared share (e.g. never tried): overall with baseline (exact
     binomial test) and target, and per cell with a test against the rest.
     Overall and per cell, a share is shown only when it passes the
@@ -61,31 +63,29 @@ def declared_share(share: "Share", x: np.ndarray, cells: Breakdown | None, min_n
     shown = bool(share_shown(k, n, min_n))
     lo, hi = wilson_interval(k, n)
     p = k / n if n else np.nan
-    entry: dict[str, Any] = {
-        "item": share.item, "codes": list(share.codes), "label": dict(share.label.values),
-        "suppressed": not shown,
-        "note": None if shown else ("small_numerator" if n >= min_n else "small_group"),
-        "n": k if shown else None, "of": n if shown else None,
-        "pct": pct(p) if shown else None, "ci95": [pct(lo), pct(hi)] if shown else None,
-        "baseline": None, "target": None, "groups": [],
-    }
+    baseline = target = None
     if share.baseline is not None and shown:
         b = share.baseline
-        entry["baseline"] = {"value": b.value, "pct": 100.0 * b.value, "year": b.year, "assumption": b.assumption,
-                             "diff_pct": pct(p - b.value), "p": num(binomial_test(k, n, b.value))}
+        baseline = ShareBaseline(b.value, 100.0 * b.value, b.year, b.assumption, pct(p - b.value),
+                                 num(binomial_test(k, n, b.value)))
     if share.target is not None and shown:
         t = share.target
         progress = None
         if share.baseline is not None:
             progress = num(progress_to_target(p, share.baseline.value, t.value))
-        entry["target"] = {"value": t.value, "pct": 100.0 * t.value, "year": t.year, "progress": progress}
-    if cells is not None:
-        entry["groups"] = _share_cells(x, share.codes, cells, min_n, overall_shown=shown)
-    return entry
+        target = ShareTarget(t.value, 100.0 * t.value, t.year, progress)
+    groups = _share_cells(x, share.codes, cells, min_n, overall_shown=shown) if cells is not None else ()
+    return DeclaredShare(
+        id=share.id, item=share.item, codes=tuple(share.codes), label=dict(share.label.values),
+        suppressed=not shown,
+        note=None if shown else (Note.SMALL_NUMERATOR if n >= min_n else Note.SMALL_GROUP),
+        n=k if shown else None, of=n if shown else None,
+        pct=pct(p) if shown else None, ci95=(pct(lo), pct(hi)) if shown else None,
+        baseline=baseline, target=target, groups=groups)
 
 
 def _share_cells(x: np.ndarray, codes, breakdown: Breakdown, min_n: int,
-                 overall_shown: bool) -> list[dict[str, Any]]:
+                 overall_shown: bool) -> tuple[ShareCell, ...]:
     cells = breakdown.cells
     answered = ~np.isnan(x)
     k, n = grouped_share(x, codes, cells.codes, cells.size)
@@ -104,16 +104,14 @@ def _share_cells(x: np.ndarray, codes, breakdown: Breakdown, min_n: int,
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
         if hidden[g]:
-            out.append({"by": by, "suppressed": True,
-                        "note": "small_group" if group_hidden[g] else "small_numerator",
-                        "n": None, "of": None, "pct": None, "ci95": None, "vs_rest": None})
+            out.append(ShareCell(by, True, Note.SMALL_GROUP if group_hidden[g] else Note.SMALL_NUMERATOR,
+                                 None, None, None, None, None))
             continue
         t = tests[g]
-        out.append({"by": by, "suppressed": False, "note": None, "n": int(k[g]), "of": int(n[g]),
-                    "pct": pct(share[g]), "ci95": [pct(lo[g]), pct(hi[g])],
-                    "vs_rest": None if t is None else
-                    {"test": t.test, "diff_pct": pct(t.diff), "p": num(t.p), "p_holm": num(p_holm[g])}})
-    return out
+        out.append(ShareCell(by, False, None, int(k[g]), int(n[g]), pct(share[g]), (pct(lo[g]), pct(hi[g])),
+                             None if t is None else
+                             ShareRestTest(t.test, pct(t.diff), num(t.p), num(p_holm[g]))))
+    return tuple(out)
 
 
 def theme_cells(block: np.ndarray, codes, breakdown: Breakdown,
@@ -135,19 +133,19 @@ def theme_cells(block: np.ndarray, codes, breakdown: Breakdown,
     return n, named, hidden, option_hidden
 
 
-def themes(block: np.ndarray, codes, breakdown: Breakdown, min_n: int) -> list[dict[str, Any]]:
+def themes(block: np.ndarray, codes, breakdown: Breakdown, min_n: int) -> tuple[ThemeCell, ...]:
     """Share naming each theme of a multi item, per cell (e.g. per area);
-    a theme named by too few (or all but too few) of a cell is null."""
+    a theme named by too few (or all but too few) of a cell is None."""
     n, named, hidden, option_hidden = theme_cells(block, codes, breakdown, min_n)
     cells = breakdown.cells
     out = []
     for g, labels in enumerate(cells.labels):
         by = dict(zip(cells.columns, labels))
         if hidden[g]:
-            out.append({"by": by, "suppressed": True, "n": None, "shares": None})
+            out.append(ThemeCell(by, True, None, None))
             continue
-        out.append({"by": by, "suppressed": False, "n": int(n[g]),
-                    "shares": {str(c): {"n": None, "pct": None, "suppressed": True} if option_hidden[g, j] else
-                               {"n": int(named[g, j]), "pct": pct(named[g, j] / n[g]) if n[g] else None, "suppressed": False}
-                               for j, c in enumerate(codes)}})
-    return out
+        out.append(ThemeCell(by, False, int(n[g]), {
+            str(c): ThemeShare(None, None, True) if option_hidden[g, j] else
+            ThemeShare(int(named[g, j]), pct(named[g, j] / n[g]) if n[g] else None, False)
+            for j, c in enumerate(codes)}))
+    return tuple(out)

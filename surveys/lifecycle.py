@@ -29,6 +29,7 @@ def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     report overall and by each group (suppressed as published), and the
     response counts."""
     from scoring.errors import ScoringError
+    from scoring.model_json import report_to_json
     from scoring.report import score_report
     from surveys.exports.report import report_json
 
@@ -46,11 +47,11 @@ def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     if dataset.n == 0:
         return snapshot
     try:
-        snapshot["overall"] = json.loads(report_json(score_report(instrument, dataset)))
+        snapshot["overall"] = json.loads(report_json(report_to_json(score_report(instrument, dataset))))
         # each declared group the results pages break down by
         for group in instrument.group_columns:
             if group in dataset.groups:
-                snapshot["by"][group] = json.loads(report_json(score_report(instrument, dataset, by=(group,))))
+                snapshot["by"][group] = json.loads(report_json(report_to_json(score_report(instrument, dataset, by=(group,)))))
     except ScoringError as exc:
         snapshot["not_scored"] = str(exc)
     return snapshot

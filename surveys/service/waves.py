@@ -2,13 +2,14 @@
 (remembered while the wave's answers do not change)."""
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from scoring.disclosure import BreakdownError
+from scoring.model import Report
+from scoring.model_json import report_to_json
 from scoring.report import score_report
 from surveys.dataset import Dataset
 from surveys.instrument import Instrument
@@ -51,18 +52,20 @@ def requested_breakdown(values: Iterable[str]) -> tuple[str, ...]:
     return by
 
 
-#: Scored reports of the last few (dataset, breakdown, comparison) asked for.
-#: The datasets come from the store's cache and are read-only, so the same
+#: Scored reports (frozen ``scoring.model.Report`` objects, shared as they
+#: are) of the last few (dataset, breakdown, comparison) asked for. The
+#: datasets come from the store's cache and are read-only, so the same
 #: objects mean the same answers; each entry holds them, so an id is never
 #: reused while its entry lives.
-_REPORTS: "OrderedDict[tuple, tuple[Any, Any, dict[str, Any]]]" = OrderedDict()
+_REPORTS: "OrderedDict[tuple, tuple[Any, Any, Report]]" = OrderedDict()
 _REPORTS_KEPT = 16
 _REPORTS_LOCK = threading.Lock()
 
 
-def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
-    """The scored report (suppressed), optionally compared with an earlier
-    wave; remembered while the wave (and the earlier one) do not change."""
+def scored_report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> Report:
+    """The scored report (suppressed) as the typed model, optionally compared
+    with an earlier wave; remembered while the wave (and the earlier one) do
+    not change. Never change it: it is shared."""
     other = None
     if compare is not None:
         other = (compare.instrument, compare.dataset)
@@ -73,12 +76,17 @@ def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> d
         if hit is not None and hit[0] is wave.dataset and \
                 hit[1] is (compare.dataset if compare is not None else None):
             _REPORTS.move_to_end(key)
-            return copy.deepcopy(hit[2])
+            return hit[2]
     result = score_report(wave.instrument, wave.dataset, by=tuple(by), compare=other)
     if not wave.dataset.matrix.flags.writeable:  # only a cached (frozen) dataset
         with _REPORTS_LOCK:
             _REPORTS[key] = (wave.dataset, compare.dataset if compare else None, result)
             while len(_REPORTS) > _REPORTS_KEPT:
                 _REPORTS.popitem(last=False)
-        return copy.deepcopy(result)
     return result
+
+
+def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
+    """:func:`scored_report` as the JSON object of ``survey-engine score`` (a
+    fresh copy the caller may change)."""
+    return report_to_json(scored_report(wave, by, compare))

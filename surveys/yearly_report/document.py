@@ -1,19 +1,21 @@
 """The yearly report as data: a frozen :class:`ReportDocument` built from a
-wave's scored report(s), its comparison wave, its counts and its instrument.
+wave's scored report(s), its comparison wave, its trend, its counts and its
+instrument.
 
-:func:`build_document` is the only place that reads the scored report's
-keys (``scoring.report.score_report``); the renderer reads the document.
-Every figure in it has already passed the disclosure step (the scored
-report's ``None`` is a hidden cell). No Flask here.
+:func:`build_document` is the only place that reads the scored report (the
+typed model of ``scoring.model``); the renderer reads the document. Every
+figure in it has already passed the disclosure step (the model's ``None``
+is a hidden figure). No Flask here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
 
 from surveys.yearly_report.texts import Texts
 
 if TYPE_CHECKING:
+    from scoring import model
     from scoring.trend import Trend
     from surveys.instrument import Instrument
 
@@ -247,156 +249,158 @@ def _text(values: Mapping[str, str] | None, lang: str, fallback: str) -> str:
     return values.get(lang) or values.get("sv") or fallback
 
 
-def _interval(ci: Sequence[float] | None) -> Interval | None:
-    return None if not ci or ci[0] is None else (float(ci[0]), float(ci[1]))
+def _interval(ci: Sequence[float | None] | None) -> Interval | None:
+    return None if not ci or ci[0] is None or ci[1] is None else (float(ci[0]), float(ci[1]))
 
 
 def _by_label(by: Mapping[str, str | None], t: Texts) -> str:
     return ", ".join(t("no_answer") if v is None else str(v) for v in by.values())
 
 
-def _baseline(entry: Mapping[str, Any] | None, value_key: str, diff_key: str) -> BaselineTest | None:
-    if not entry:
-        return None
-    return BaselineTest(float(entry[value_key]), entry.get("year"), bool(entry.get("assumption")),
-                        entry.get(diff_key), entry.get("p"))
-
-
-def build_document(instrument: "Instrument", wave: WaveInfo, report: Mapping[str, Any],
-                   breakdowns: Mapping[str, Mapping[str, Any]], counts: Counts,
+def build_document(instrument: "Instrument", wave: WaveInfo, report: "model.Report",
+                   breakdowns: Mapping[str, "model.Report"], counts: Counts,
                    previous: WaveInfo | None = None, lang: str = "sv",
                    trend: "Trend | None" = None) -> ReportDocument:
     """The report of ``wave`` in ``lang`` ("sv" or "en"; ValueError otherwise).
 
-    ``report`` is the wave's scored report without a breakdown, compared with
-    ``previous`` when that is given; ``breakdowns`` maps a group column to the
-    report broken down by it (each through the disclosure step).
+    ``report`` is the wave's scored report (``scoring.model.Report``) without
+    a breakdown, compared with ``previous`` when that is given;
+    ``breakdowns`` maps a group column to the report broken down by it (each
+    through the disclosure step).
     """
     t = Texts(lang)
     sections = [*_scale_sections(report, breakdowns, lang, t), *_share_sections(report, breakdowns, lang, t)]
     indices = _index_sections(report, instrument, lang, t)
     title = f"{t('report')}: {instrument.title.get(lang)}"
     return ReportDocument(
-        lang=lang, title=title, wave=wave, previous=previous if report.get("comparison") else None,
-        n_respondents=int(report["n_respondents"]), goals=_goals(sections, indices, t),
+        lang=lang, title=title, wave=wave, previous=previous if report.comparison is not None else None,
+        n_respondents=int(report.n_respondents), goals=_goals(sections, indices, t),
         sections=tuple(sections), indices=tuple(indices),
         themes=tuple(_theme_sections(report, instrument, lang, t)),
         method=_method(instrument, report, counts, breakdowns, lang), trend=trend)
 
 
-def _rows(entry_of: Any, report: Mapping[str, Any], breakdowns: Mapping[str, Mapping[str, Any]],
-          make: Any, t: Texts) -> tuple[Row, ...]:
+def _rows(entry_of: Callable[[Any], Any], report: "model.Report",
+          breakdowns: Mapping[str, "model.Report"], make: Callable[..., Row], t: Texts) -> tuple[Row, ...]:
     """The overall row, then each breakdown's group rows."""
     rows = [make(entry_of(report), t("all"), None)]
     for column, broken in breakdowns.items():
         entry = entry_of(broken)
-        for g in (entry or {}).get("groups", []):
-            rows.append(make(g, _by_label(g["by"], t), column))
+        for g in entry.groups if entry is not None else ():
+            rows.append(make(g, _by_label(g.by, t), column))
     return tuple(rows)
 
 
-def _scale_sections(report, breakdowns, lang: str, t: Texts) -> list[FigureSection]:
+def _scale_sections(report: "model.Report", breakdowns: Mapping[str, "model.Report"], lang: str,
+                    t: Texts) -> list[FigureSection]:
     out = []
-    comparison = (report.get("comparison") or {}).get("scales", {})
-    for scale_id, s in report.get("scales", {}).items():
-        def entry_of(r: Mapping[str, Any], scale_id: str = scale_id) -> Mapping[str, Any]:
-            return r["scales"][scale_id]
+    changes = report.comparison.scales if report.comparison is not None else {}
+    for scale_id, s in report.scales.items():
+        def entry_of(r: "model.Report", scale_id: str = scale_id) -> "model.ScaleResult | None":
+            return r.scales.get(scale_id)
 
-        def make(cell: Mapping[str, Any], label: str, group: str | None) -> Row:
-            fig = cell.get("overall", cell)
-            return Row(label, group, fig.get("n"), fig.get("mean"), _interval(fig.get("ci95")), fig.get("sd"))
+        def make(cell: Any, label: str, group: str | None) -> Row:
+            fig = cell.overall if group is None else cell  # a ScaleResult overall, else a ScaleCell
+            return Row(label, group, fig.n, fig.mean, _interval(fig.ci95), fig.sd)
 
-        o = s["overall"]
-        c = comparison.get(scale_id)
+        o = s.overall
+        c = changes.get(scale_id)
         change = None
-        if c:
-            prev = c.get("previous") or {}
-            change = Change(prev.get("n"), prev.get("mean"), c.get("diff"), (c.get("welch") or {}).get("p"),
-                            c.get("hedges_g"))
-        lo, hi = s["range"]
+        if c is not None:
+            change = Change(c.previous.n if c.previous else None, c.previous.mean if c.previous else None,
+                            c.diff, c.welch.p if c.welch else None, c.hedges_g)
+        base = None if o.baseline is None else BaselineTest(
+            float(o.baseline.value), o.baseline.year, bool(o.baseline.assumption), o.baseline.diff, o.baseline.p)
+        lo, hi = s.range
         out.append(FigureSection(
-            scale_id, "scale", _text(s.get("label"), lang, scale_id), "", float(lo), float(hi),
-            _rows(entry_of, report, breakdowns, make, t), _baseline(o.get("baseline"), "value", "diff"),
-            (o.get("target") or {}).get("value"), change))
+            scale_id, "scale", _text(s.label, lang, scale_id), "", float(lo), float(hi),
+            _rows(entry_of, report, breakdowns, make, t), base,
+            o.target.value if o.target is not None else None, change))
     return out
 
 
-def _share_sections(report, breakdowns, lang: str, t: Texts) -> list[FigureSection]:
+def _share_sections(report: "model.Report", breakdowns: Mapping[str, "model.Report"], lang: str,
+                    t: Texts) -> list[FigureSection]:
     out = []
-    comparison = (report.get("comparison") or {}).get("declared_shares", {})
-    for share_id, s in report.get("declared_shares", {}).items():
-        def entry_of(r: Mapping[str, Any], share_id: str = share_id) -> Mapping[str, Any]:
-            return r["declared_shares"][share_id]
+    changes = report.comparison.declared_shares if report.comparison is not None else {}
+    for share_id, s in report.declared_shares.items():
+        def entry_of(r: "model.Report", share_id: str = share_id) -> "model.DeclaredShare | None":
+            return r.declared_shares.get(share_id)
 
-        def make(cell: Mapping[str, Any], label: str, group: str | None) -> Row:
-            return Row(label, group, cell.get("n"), cell.get("pct"), _interval(cell.get("ci95")), of=cell.get("of"))
+        def make(cell: Any, label: str, group: str | None) -> Row:
+            return Row(label, group, cell.n, cell.pct, _interval(cell.ci95), of=cell.of)
 
-        c = comparison.get(share_id)
+        c = changes.get(share_id)
         change = None
-        if c and not c.get("suppressed"):
-            prev = c.get("previous") or {}
-            change = Change(prev.get("of"), prev.get("pct"), c.get("diff_pct"), c.get("p"))
+        if c is not None and not c.suppressed:
+            change = Change(c.previous.of if c.previous else None, c.previous.pct if c.previous else None,
+                            c.diff_pct, c.p)
+        base = None if s.baseline is None else BaselineTest(
+            float(s.baseline.pct), s.baseline.year, bool(s.baseline.assumption), s.baseline.diff_pct, s.baseline.p)
         out.append(FigureSection(
-            share_id, "share", _text(s.get("label"), lang, share_id), "%", 0.0, 100.0,
-            _rows(entry_of, report, breakdowns, make, t), _baseline(s.get("baseline"), "pct", "diff_pct"),
-            (s.get("target") or {}).get("pct"), change, s.get("note")))
+            share_id, "share", _text(s.label, lang, share_id), "%", 0.0, 100.0,
+            _rows(entry_of, report, breakdowns, make, t), base,
+            s.target.pct if s.target is not None else None, change,
+            s.note.value if s.note is not None else None))
     return out
 
 
-def _index_sections(report, instrument: "Instrument", lang: str, t: Texts) -> list[IndexSection]:
+def _index_sections(report: "model.Report", instrument: "Instrument", lang: str, t: Texts) -> list[IndexSection]:
     out = []
-    changes = (report.get("comparison") or {}).get("indices", {})
-    for index_id, ix in report.get("indices", {}).items():
+    changes = report.comparison.indices if report.comparison is not None else {}
+    for index_id, ix in report.indices.items():
         names = {v.id: v.label.get(lang) for v in instrument.indices[index_id].variables} \
             if index_id in instrument.indices else {}
-        change = changes.get(index_id) or {}
-        by_change = {_by_label(g["by"], t): g.get("change") for g in change.get("groups", [])}
+        change = changes.get(index_id)
+        by_change = {_by_label(g.by, t): g.change for g in change.groups} if change is not None else {}
 
-        def area(cell: Mapping[str, Any], label: str, delta: float | None) -> AreaIndex:
-            at = cell.get("variables_at_4_6")
-            hidden = cell.get("suppressed") or cell.get("index") is None
-            return AreaIndex(label, None if hidden else cell.get("n"), None if hidden else cell.get("index"),
-                             None if hidden else cell.get("level"),
-                             None if hidden else _text(cell.get("level_label"), lang, ""),
-                             None if hidden or at is None else tuple(names.get(v, v) for v in at), delta)
+        def area(cell: "model.IndexCell", label: str, delta: float | None) -> AreaIndex:
+            hidden = cell.suppressed or cell.index is None
+            if hidden:
+                return AreaIndex(label, None, None, None, None, None, delta)
+            at = cell.variables_at_4_6
+            return AreaIndex(label, cell.n, cell.index, cell.level, _text(cell.level_label, lang, ""),
+                             None if at is None else tuple(names.get(v, v) for v in at), delta)
 
-        o = ix["overall"]
-        areas = tuple(area(g, _by_label(g["by"], t), by_change.get(_by_label(g["by"], t)))
-                      for g in ix.get("groups", []))
+        o = ix.overall
+        areas = tuple(area(g, _by_label(g.by or {}, t), by_change.get(_by_label(g.by or {}, t)))
+                      for g in ix.groups)
+        base = None if o.baseline is None else BaselineTest(float(o.baseline.value), o.baseline.year, False,
+                                                            o.baseline.diff, None)
         out.append(IndexSection(
-            index_id, _text(ix.get("label"), lang, index_id), area(o, t("whole_city"), change.get("change")),
-            areas, tuple(IndexLevel(float(lv["max"]), _text(lv.get("label"), lang, ""), lv["colour"])
-                         for lv in ix.get("levels", [])),
-            ix.get("goal_max"), _baseline(o.get("baseline"), "value", "diff"), change.get("previous")))
+            index_id, _text(ix.label, lang, index_id),
+            area(o, t("whole_city"), change.change if change is not None else None), areas,
+            tuple(IndexLevel(float(lv.max), _text(lv.label, lang, ""), lv.colour) for lv in ix.levels),
+            ix.goal_max, base, change.previous if change is not None else None))
     return out
 
 
-def _theme_sections(report, instrument: "Instrument", lang: str, t: Texts) -> list[ThemeSection]:
+def _theme_sections(report: "model.Report", instrument: "Instrument", lang: str, t: Texts) -> list[ThemeSection]:
     out = []
-    comparison = (report.get("comparison") or {}).get("themes", {})
-    for item_id, block in report.get("themes", {}).items():
+    changes = report.comparison.themes if report.comparison is not None else {}
+    for item_id, block in report.themes.items():
         item = instrument.item(item_id)
         scale = instrument.response_scale(item)
         options = [(str(o.code), o.label.get(lang)) for o in (scale.options if scale else ())]
-        groups = block.get("groups", [])
-        changes = {_by_label(g["by"], t): g for g in (comparison.get(item_id) or {}).get("groups", [])}
+        theme_change = changes.get(item_id)
+        by_area = {_by_label(g.by, t): g for g in theme_change.groups} if theme_change is not None else {}
         cells = []
         for code, _label in options:
             row = []
-            for g in groups:
-                if g["suppressed"]:
+            for g in block.groups:
+                if g.suppressed or g.shares is None:
                     row.append(ThemeCell(None))
                     continue
-                ch = changes.get(_by_label(g["by"], t))
+                ch = by_area.get(_by_label(g.by, t))
                 delta = None
-                if ch is not None and not ch["suppressed"] and ch.get("change_pct"):
-                    delta = ch["change_pct"][code]["change_pct"]
-                row.append(ThemeCell(g["shares"][code]["pct"], delta))
+                if ch is not None and not ch.suppressed and ch.change_pct:
+                    delta = ch.change_pct[code].change_pct
+                row.append(ThemeCell(g.shares[code].pct, delta))
             cells.append(tuple(row))
         out.append(ThemeSection(
-            item_id, item.text.get(lang), tuple(_by_label(g["by"], t) for g in groups),
-            tuple(None if g["suppressed"] else g.get("n") for g in groups), tuple(lbl for _c, lbl in options),
-            tuple(cells), bool(comparison.get(item_id, {}).get("groups"))))
+            item_id, item.text.get(lang), tuple(_by_label(g.by, t) for g in block.groups),
+            tuple(None if g.suppressed else g.n for g in block.groups), tuple(lbl for _c, lbl in options),
+            tuple(cells), bool(theme_change is not None and theme_change.groups)))
     return out
 
 
@@ -422,12 +426,13 @@ def _goals(sections: Sequence[FigureSection], indices: Sequence[IndexSection], t
     return tuple(goals)
 
 
-def _method(instrument: "Instrument", report, counts: Counts, breakdowns, lang: str) -> Method:
-    assumed = [_text(s.get("label"), lang, k) for k, s in report.get("declared_shares", {}).items()
-               if (s.get("baseline") or {}).get("assumption")]
-    assumed += [_text(s.get("label"), lang, k) for k, s in report.get("scales", {}).items()
-                if (s["overall"].get("baseline") or {}).get("assumption")]
-    inst = report["instrument"]
+def _method(instrument: "Instrument", report: "model.Report", counts: Counts,
+            breakdowns: Mapping[str, "model.Report"], lang: str) -> Method:
+    assumed = [_text(s.label, lang, k) for k, s in report.declared_shares.items()
+               if s.baseline is not None and s.baseline.assumption]
+    assumed += [_text(s.label, lang, k) for k, s in report.scales.items()
+                if s.overall.baseline is not None and s.overall.baseline.assumption]
+    inst = report.instrument
     items = instrument.items
-    return Method(counts, int(report["suppression_min_n"]), inst["id"], inst["version"], inst["sha256"],
+    return Method(counts, int(report.suppression_min_n), inst.id, inst.version, inst.sha256,
                   sum(1 for i in items if i.reconstructed), len(items), tuple(assumed), tuple(breakdowns))

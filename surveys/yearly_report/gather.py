@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from surveys.dataset import WEEK_COLUMN
-from surveys.service.comparison import Comparison, compared_report, previous_wave
+from scoring.errors import IncomparableError
+from surveys.service.comparison import previous_wave
 from surveys.service.trend import wave_trend
-from surveys.service.waves import Wave, breakdown_columns, load_wave, report
+from surveys.service.waves import Wave, breakdown_columns, load_wave, scored_report
 from surveys.yearly_report.document import Counts, ReportDocument, WaveInfo, build_document
 from surveys.yearly_report.texts import LANGUAGES
 
@@ -51,7 +52,7 @@ def breakdown_reports(wave: Wave) -> dict[str, Any]:
     if not instrument.scales and not instrument.shares:
         return {}
     nested = set(instrument.nested_groups)
-    return {c: report(wave, (c,)) for c in breakdown_columns(wave) if c not in nested}
+    return {c: scored_report(wave, (c,)) for c in breakdown_columns(wave) if c not in nested}
 
 
 def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = "sv") -> ReportDocument:
@@ -64,13 +65,16 @@ def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = 
     wave = load_wave(store, slug)
     if wave.dataset.n == 0:
         raise ReportRefused(f"wave {slug} has no submitted answers yet", "no_answers", slug=slug)
-    previous = previous_wave(store, survey, candidates)
-    chosen = Comparison(load_wave(store, previous.survey.slug) if previous.survey else None,
-                        previous.survey is not None, previous.skipped)
-    scored, made = compared_report(wave, (), chosen)
+    previous = previous_wave(store, survey, candidates).survey
+    scored = scored_report(wave)
+    if previous is not None:
+        try:
+            scored = scored_report(wave, (), load_wave(store, previous.slug))
+        except IncomparableError:  # as the results page: the wave alone, never a refusal
+            previous = None
     trend = wave_trend(store, survey, candidates)
     return build_document(
         wave.instrument, WaveInfo(survey.slug, survey.label), scored, breakdown_reports(wave),
         counts(store, slug, survey.mode, wave.dataset),
-        WaveInfo(made.wave.survey.slug, made.wave.survey.label) if made.wave is not None else None, lang,
+        WaveInfo(previous.slug, previous.label) if previous is not None else None, lang,
         trend if len(trend.waves) > 1 else None)

@@ -11,7 +11,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS / "scoring"))
 
-from scoring_builders import fixture_dataset, fixture_instrument  # noqa: E402
+from scoring_builders import fixture_dataset, fixture_instrument, report_json_of  # noqa: E402
 
 EXPECTED = json.loads((TESTS / "data" / "scoring" / "expected.json").read_text())
 
@@ -25,10 +25,9 @@ def app(tmp_path):
 
 
 def test_group_rows_show_alpha_and_holm_p_against_the_rest(app) -> None:
-    from scoring.report import score_report
     from webapp.analyst.results import fmt_p, scale_sections
 
-    report = score_report(fixture_instrument(), fixture_dataset(), by=("school",))
+    report = report_json_of(fixture_instrument(), fixture_dataset(), by=("school",))
     with app.test_request_context("/analyst/?lang=en"):
         (section,) = scale_sections(report, "en")
         column = section.header.index("p vs the rest (Holm)")

@@ -76,3 +76,12 @@ def index_instrument(cut_points=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), min_answers: int
                   baseline=Baseline(1.67, 2014), goal_max=2)
     return Instrument("trygg", "1", text("T"), ("sv",), {"yn": yn}, (page,), indices={"trygghetsindex": index},
                       suppression_min_n=min_n)
+
+
+def report_json_of(instrument: Instrument, dataset: Dataset, **kwargs) -> dict:
+    """The JSON of ``score_report`` (``scoring.model_json``): the contract
+    these tests check key by key."""
+    from scoring.model_json import report_to_json
+    from scoring.report import score_report
+
+    return report_to_json(score_report(instrument, dataset, **kwargs))

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from scoring.report import score_report
 from surveys.dataset import Dataset
 from surveys.instrument import Baseline, Instrument, Item, Option, Page, ResponseScale, Share
 
-from scoring_builders import text
+from scoring_builders import report_json_of, text
 
 NAN = np.nan
 
@@ -33,7 +32,7 @@ def test_declared_share_on_a_multi_item_counts_who_named_it() -> None:
         [0, 0, 0], [1, 0, 1], [0, 1, 1], [NAN, NAN, NAN],
     ], dtype=float)
     data = Dataset(columns=["unsafe_themes_1", "unsafe_themes_2", "unsafe_themes_3"], matrix=block)
-    report = score_report(themes_instrument(), data)
+    report = report_json_of(themes_instrument(), data)
 
     lighting = report["declared_shares"]["lighting"]
     assert (lighting["n"], lighting["of"]) == (3, 7)           # rows 0, 1, 5 of the 7 who answered

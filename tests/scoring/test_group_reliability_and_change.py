@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from scoring.report import score_report
 from surveys.dataset import Dataset
 
-from scoring_builders import fixture_dataset, fixture_instrument
+from scoring_builders import fixture_dataset, fixture_instrument, report_json_of
 
 
 def _reverse_coded(X: np.ndarray) -> np.ndarray:
@@ -30,7 +29,7 @@ def _alpha(R: np.ndarray) -> float:
 
 def test_group_cells_carry_item_total_r_and_alpha_if_deleted():
     data = fixture_dataset()
-    report = score_report(fixture_instrument(min_n=5), data, by=("school",))
+    report = report_json_of(fixture_instrument(min_n=5), data, by=("school",))
     json.dumps(report, allow_nan=False)
     groups = {g["by"]["school"]: g for g in report["scales"]["attityd"]["groups"]}
     R = _reverse_coded(data.matrix)
@@ -57,7 +56,7 @@ def test_group_cells_carry_item_total_r_and_alpha_if_deleted():
 
 def test_hidden_group_cells_have_null_reliability():
     # min 9: school C (8) is hidden, and B (23, smaller than A's 25) with it
-    report = score_report(fixture_instrument(min_n=9), fixture_dataset(), by=("school",))
+    report = report_json_of(fixture_instrument(min_n=9), fixture_dataset(), by=("school",))
     groups = {g["by"]["school"]: g for g in report["scales"]["attityd"]["groups"]}
     for name in ("B", "C"):
         assert groups[name]["suppressed"] is True
@@ -92,7 +91,7 @@ def _hedges(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 def test_wave_comparison_per_group_against_scipy():
     data = fixture_dataset()
     later = _later_wave(data)
-    report = score_report(fixture_instrument(min_n=5), later, by=("school",), compare=data)
+    report = report_json_of(fixture_instrument(min_n=5), later, by=("school",), compare=data)
     json.dumps(report, allow_nan=False)
     comp = report["comparison"]["scales"]["attityd"]
     s1, s0 = _scores(later), _scores(data)
@@ -122,7 +121,7 @@ def test_group_comparison_suppressed_when_either_wave_is_small():
     # the earlier wave keeps only 4 of school C's 8 respondents
     keep = ~((school == "C") & (np.cumsum(school == "C") > 4))
     earlier = Dataset(data.columns, data.matrix[keep], {k: v[keep] for k, v in data.groups.items()})
-    report = score_report(fixture_instrument(min_n=5), later, by=("school",), compare=earlier)
+    report = report_json_of(fixture_instrument(min_n=5), later, by=("school",), compare=earlier)
     current = {g["by"]["school"]: g for g in report["scales"]["attityd"]["groups"]}
     assert not any(g["suppressed"] for g in current.values())  # all shown in the current wave
     comp = {g["by"]["school"]: g for g in report["comparison"]["scales"]["attityd"]["groups"]}
@@ -140,8 +139,8 @@ def test_group_comparison_suppressed_when_either_wave_is_small():
 
 def test_group_comparison_empty_without_breakdown_or_column():
     data = fixture_dataset()
-    report = score_report(fixture_instrument(), _later_wave(data), compare=data)
+    report = report_json_of(fixture_instrument(), _later_wave(data), compare=data)
     assert report["comparison"]["scales"]["attityd"]["groups"] == []
     no_school = Dataset(data.columns, data.matrix, {"gender": data.groups["gender"]})
-    report = score_report(fixture_instrument(), _later_wave(data), by=("school",), compare=no_school)
+    report = report_json_of(fixture_instrument(), _later_wave(data), by=("school",), compare=no_school)
     assert report["comparison"]["scales"]["attityd"]["groups"] == []

@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 
 from scoring.index import classify, distance_to_goal, index_table, index_value, level_of, problem_counts
-from scoring.report import score_report
 from surveys.dataset import Dataset
 
-from scoring_builders import index_instrument
+from scoring_builders import index_instrument, report_json_of
 
 CUTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 LEVELS = [2, 3.9, 6]
@@ -79,7 +78,7 @@ def test_index_in_report_hand_worked():
     X = np.vstack([p[0] for p in parts])
     labels = np.array(sum((p[1] for p in parts), []))
     data = Dataset(["v1", "v2", "v3"], X, {"area": labels})
-    out = score_report(inst, data)["indices"]["trygghetsindex"]
+    out = report_json_of(inst, data)["indices"]["trygghetsindex"]
     groups = {g["by"]["area"]: g for g in out["groups"]}
     a = groups["A"]
     assert not a["suppressed"] and a["index"] == 3.0 and a["level"] == 1
@@ -97,6 +96,6 @@ def test_index_in_report_hand_worked():
 
 def test_city_index_hidden_below_the_minimum():
     data = Dataset(["v1", "v2", "v3"], np.ones((4, 3)), {"area": np.array(["A"] * 4)})
-    out = score_report(index_instrument(), data)["indices"]["trygghetsindex"]
+    out = report_json_of(index_instrument(), data)["indices"]["trygghetsindex"]
     assert out["overall"]["suppressed"] and out["overall"]["index"] is None
     assert out["groups"][0]["suppressed"]

@@ -8,11 +8,10 @@ from hypothesis.extra.numpy import arrays
 
 from scoring.inference import progress_to_target
 from scoring.reliability import cronbach_alpha
-from scoring.report import score_report
 from scoring.scales import reverse_code, scale_scores
 from surveys.dataset import Dataset
 
-from scoring_builders import fixture_dataset, fixture_instrument
+from scoring_builders import fixture_dataset, fixture_instrument, report_json_of
 
 codes = st.integers(1, 6).map(float)
 matrices = st.integers(6, 40).flatmap(
@@ -43,7 +42,7 @@ def test_reordering_respondents_changes_nothing(rnd):
     shuffled = Dataset(data.columns, data.matrix[order], {k: v[order] for k, v in data.groups.items()})
     inst = fixture_instrument()
     for by in [("school",), ("school", "gender")]:
-        _approx_equal(score_report(inst, data, by=by), score_report(inst, shuffled, by=by))
+        _approx_equal(report_json_of(inst, data, by=by), report_json_of(inst, shuffled, by=by))
 
 
 @given(arrays(np.float64, (7, 3), elements=st.one_of(codes, st.just(np.nan))), st.integers(0, 3), st.integers(4, 9))

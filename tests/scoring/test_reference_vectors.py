@@ -10,10 +10,9 @@ from scoring.descriptives import describe, moments
 from scoring.inference import (binomial_test, hedges_g, holm, one_sample_t, two_proportions, welch_t,
                                wilson_interval)
 from scoring.reliability import cronbach_alpha
-from scoring.report import score_report
 from scoring.scales import scale_scores
 
-from scoring_builders import fixture_dataset, fixture_instrument
+from scoring_builders import fixture_dataset, fixture_instrument, report_json_of
 
 TOL = 1e-9
 REV = np.array([False, True] * 4)
@@ -114,7 +113,7 @@ def test_school_vs_rest_raw_and_holm(scores, respondents, expected):
 
 
 def test_score_report_reproduces_the_vectors(expected):
-    report = score_report(fixture_instrument(), fixture_dataset(), by=("school",))
+    report = report_json_of(fixture_instrument(), fixture_dataset(), by=("school",))
     sc = report["scales"]["attityd"]
     o, e = sc["overall"], expected["overall"]
     assert o["n"] == e["n"] and o["alpha_n"] == e["alpha_n_listwise"]
@@ -151,7 +150,7 @@ def test_from_yaml_and_csv_to_report(expected):
     here = Path(__file__).resolve().parent
     inst = load_instrument(here / "fixture.yaml")
     data = read_responses_csv(here.parent / "data" / "scoring" / "respondents.csv", inst)
-    report = score_report(inst, data, by=("gender",))
+    report = report_json_of(inst, data, by=("gender",))
     o, e = report["scales"]["attityd"]["overall"], expected["overall"]
     assert o["n"] == e["n"]
     for key in ("mean", "sd", "alpha"):

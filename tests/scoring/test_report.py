@@ -10,11 +10,10 @@ import pytest
 from scipy import stats
 
 from scoring.errors import IncomparableError, ScoringError
-from scoring.report import score_report
 from surveys.dataset import Dataset
 from surveys.instrument import Instrument, Item, Option, Page, ResponseScale, Scale
 
-from scoring_builders import ITEMS, fixture_dataset, fixture_instrument, text
+from scoring_builders import ITEMS, fixture_dataset, fixture_instrument, report_json_of, text
 
 FIGURES = {"n", "mean", "sd", "ci95"}
 
@@ -25,7 +24,7 @@ def _is_num(v):
 
 def test_shape_follows_design():
     inst = fixture_instrument()
-    report = score_report(inst, fixture_dataset(), by=("gender",))
+    report = report_json_of(inst, fixture_dataset(), by=("gender",))
     json.dumps(report, allow_nan=False)  # JSON-safe: no NaN anywhere
     assert report["instrument"] == {"id": "fixture", "version": "1", "sha256": "0" * 64}
     assert report["n_respondents"] == 60
@@ -55,7 +54,7 @@ def test_shape_follows_design():
 
 def test_suppressed_group_has_null_for_every_figure_but_by():
     inst = fixture_instrument(min_n=25)  # pojke has 23 scale scores
-    report = score_report(inst, fixture_dataset(), by=("gender",))
+    report = report_json_of(inst, fixture_dataset(), by=("gender",))
     groups = report["scales"]["attityd"]["groups"]
     assert all(g["suppressed"] for g in groups)  # one small -> the other goes too (2 cells)
     for g in groups:
@@ -63,7 +62,7 @@ def test_suppressed_group_has_null_for_every_figure_but_by():
 
 
 def test_two_column_breakdown():
-    report = score_report(fixture_instrument(min_n=1), fixture_dataset(), by=("school", "gender"))
+    report = report_json_of(fixture_instrument(min_n=1), fixture_dataset(), by=("school", "gender"))
     groups = report["scales"]["attityd"]["groups"]
     assert {tuple(g["by"]) for g in groups} == {("school", "gender")}
     data = fixture_dataset()
@@ -80,14 +79,14 @@ def test_two_column_breakdown():
 
 def test_unknown_group_column_is_a_clear_error():
     with pytest.raises(ScoringError, match="cannot break down by 'klass': only by the instrument's declared"):
-        score_report(fixture_instrument(), fixture_dataset(), by=("klass",))
+        report_json_of(fixture_instrument(), fixture_dataset(), by=("klass",))
 
 
 def test_wave_comparison_welch_and_hedges():
     data = fixture_dataset()
     later = Dataset(data.columns, data.matrix.copy(), data.groups)
     later.matrix[:, 0] = np.where(np.isnan(later.matrix[:, 0]), np.nan, np.minimum(later.matrix[:, 0] + 1, 6))
-    report = score_report(fixture_instrument(), later, compare=data)
+    report = report_json_of(fixture_instrument(), later, compare=data)
     comp = report["comparison"]["scales"]["attityd"]
     R0, R1 = data.matrix[:, :8].copy(), later.matrix[:, :8].copy()
     for R in (R0, R1):
@@ -112,7 +111,7 @@ def test_wave_comparison_welch_and_hedges():
 def test_comparison_refused_when_scale_definitions_differ(change, word):
     old = fixture_instrument(**change)
     with pytest.raises(IncomparableError, match=f"scale 'attityd' is defined differently.*{word}") as refused:
-        score_report(fixture_instrument(), fixture_dataset(), compare=(old, fixture_dataset()))
+        report_json_of(fixture_instrument(), fixture_dataset(), compare=(old, fixture_dataset()))
     # named for callers that word it in another language
     assert refused.value.reason == "scale_differs"
     assert refused.value.params["scale"] == "attityd" and word in refused.value.params["detail"]
@@ -122,7 +121,7 @@ def test_comparison_refused_when_the_earlier_wave_lacks_an_item():
     data = fixture_dataset()
     old = Dataset([c for c in data.columns if c != "i3"], np.delete(data.matrix, 2, axis=1), data.groups)
     with pytest.raises(IncomparableError, match="i3") as refused:
-        score_report(fixture_instrument(), data, compare=old)
+        report_json_of(fixture_instrument(), data, compare=old)
     assert refused.value.reason == "earlier_unscorable" and "i3" in refused.value.params["detail"]
 
 
@@ -130,7 +129,7 @@ def test_comparison_refused_between_different_instruments():
     other = fixture_instrument()
     other = dataclasses.replace(other, id="another")
     with pytest.raises(IncomparableError, match="different instruments") as refused:
-        score_report(fixture_instrument(), fixture_dataset(), compare=(other, fixture_dataset()))
+        report_json_of(fixture_instrument(), fixture_dataset(), compare=(other, fixture_dataset()))
     assert refused.value.reason == "different_instruments"
     assert refused.value.params == {"current": fixture_instrument().id, "earlier": "another"}
 
@@ -150,7 +149,7 @@ def test_knowledge_scale_and_multi_item_themes():
     K = np.array([[1, 2, 1], [1, 1, 3], [2, 1, np.nan], [1, np.nan, np.nan], [1, 2, 3], [3, 3, 3]], float)
     U = np.array([[1, 0], [1, 1], [0, 0], [np.nan, np.nan], [0, 1], [1, 0]], float)
     area = np.array(["X", "X", "X", "Y", "Y", "Y"])
-    report = score_report(inst, Dataset(["k1", "k2", "k3", "unsafe_1", "unsafe_2"], np.hstack([K, U]),
+    report = report_json_of(inst, Dataset(["k1", "k2", "k3", "unsafe_1", "unsafe_2"], np.hstack([K, U]),
                                         {"area": area}))
     o = report["scales"]["knowledge"]["overall"]
     # scores: 3, 1, 0, (1 answered: missing), 2, 0 -> n 5, mean 6/5
@@ -178,12 +177,12 @@ def test_real_instruments_and_demo_waves_score_to_json():
         inst = instruments[w.instrument_id]
         data = from_records(inst, w.records, w.presets)
         by = ("school",) if "school" in data.groups else ("area",)
-        report = score_report(inst, data, by=by)
+        report = report_json_of(inst, data, by=by)
         json.dumps(report, allow_nan=False)
         for sc in report["scales"].values():
             assert sc["overall"]["n"] > 0 and 0 < sc["overall"]["alpha"] < 1
     trygg = next(w for w in waves.values() if w.instrument_id == "trygghet")
     data = from_records(instruments["trygghet"], trygg.records, trygg.presets)
-    idx = score_report(instruments["trygghet"], data)["indices"]["trygghetsindex"]
+    idx = report_json_of(instruments["trygghet"], data)["indices"]["trygghetsindex"]
     assert idx["overall"]["index"] is not None and len(idx["groups"]) >= 4
     assert idx["goal_met"] in (True, False)

@@ -13,11 +13,10 @@ import dataclasses
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from scoring.report import score_report
 from surveys.dataset import Dataset
 from surveys.instrument import TagGroup
 
-from scoring_builders import ITEMS, fixture_instrument, text
+from scoring_builders import ITEMS, fixture_instrument, report_json_of, text
 
 BREAKDOWNS = [(), ("gender",), ("school",), ("class",), ("school", "gender")]
 
@@ -71,7 +70,7 @@ def test_published_report_reveals_no_small_group(rows, min_n) -> None:
     for by in BREAKDOWNS:
         if any(not (groups[c] != "").any() for c in by):
             continue
-        report = score_report(_instrument(min_n), data, by=by)
+        report = report_json_of(_instrument(min_n), data, by=by)
         scale = report["scales"]["attityd"]
         share = report["declared_shares"]["never"]
         cells = [({}, scale["overall"]["n"], share)] if not by else []

@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 
 from scoring.disclosure import Disclosure
 from scoring.groups import factorize, make_cells
-from scoring.report import score_report
 from surveys.dataset import Dataset
 
-from scoring_builders import ITEMS, fixture_instrument
+from scoring_builders import ITEMS, fixture_instrument, report_json_of
 
 
 def _one_way(n, min_n):
@@ -57,7 +56,7 @@ def test_report_hides_small_school_and_next_smallest_for_counts_and_means():
     X = rng.integers(1, 7, (school.size, 8)).astype(float)
     use = rng.integers(1, 5, school.size).astype(float)
     data = Dataset([*ITEMS, "use"], np.column_stack([X, use]), {"school": school})
-    report = score_report(inst, data, by=("school",))
+    report = report_json_of(inst, data, by=("school",))
     groups = {g["by"]["school"]: g for g in report["scales"]["attityd"]["groups"]}
     assert groups["B"]["suppressed"] and groups["C"]["suppressed"]
     for s in ("B", "C"):
