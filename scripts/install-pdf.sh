@@ -7,14 +7,6 @@ missing=
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
 done
-if [ -z "$missing" ]; then
-    exit 0
+if [ -n "$missing" ]; then
+    sh "$(dirname "$0")/apt-install.sh" "the PDF report" $missing
 fi
-if [ "$(id -u)" != "0" ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-echo "Installing Debian's$missing for the PDF report..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
