@@ -47,7 +47,8 @@ def figure_chart(section: FigureSection, t: Texts) -> Markup:
     else:
         ticks = [float(v) for v in range(int(section.lo), int(section.hi) + 1)]
     unit = " %" if section.unit == "%" else ""
-    return charts.dot_chart(t("chart_of", title=section.title), rows, section.lo, section.hi, refs, ticks, unit)
+    return charts.dot_chart(t("chart_of", title=section.title), rows, section.lo, section.hi, refs, ticks, unit,
+                            fmt=t.short)
 
 
 def index_chart(section: IndexSection, t: Texts) -> Markup:
@@ -67,7 +68,7 @@ def index_chart(section: IndexSection, t: Texts) -> Markup:
     if section.goal_max is not None:
         refs.append(charts.Reference(section.goal_max, f"{t('goal')} ≤", colour="#1d6b2f", dashed=False))
     return charts.dot_chart(t("chart_of", title=section.title), rows, 0.0, 6.0, refs,
-                            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+                            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], fmt=t.short)
 
 
 def render_html(doc: ReportDocument) -> str:

@@ -212,6 +212,10 @@ class Texts:
             return str(value)
         return self._decimal(f"{value:.{digits}f}")
 
+    def short(self, value: float) -> str:
+        """A chart's figure: at most two decimals, trailing zeros dropped (4,72; 20)."""
+        return self._decimal(f"{value:.2f}".rstrip("0").rstrip("."))
+
     def signed(self, value: float | None, digits: int = 2) -> str:
         """A change with its sign (+0,40 / −1,00)."""
         if value is None:

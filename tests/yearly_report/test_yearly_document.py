@@ -52,6 +52,7 @@ def test_figures_per_language() -> None:
     assert sv.pct(None) == "–" and en.num(None) == "–" and en.num(2576) == "2576"
     assert sv.signed(0.854) == "+0,85" and en.signed(-0.18) == "−0.18" and en.signed(0.001) == "±0.00"
     assert sv.p(0.0004) == "< 0,001" and en.p(0.0535) == "= 0.053"
+    assert sv.short(4.72) == "4,72" and sv.short(20.0) == "20" and en.short(3.5) == "3.5"
     assert sv("on_track") == "På väg" and en("not_on_track") == "Not on track" and sv("unclear") == "Oklart"
     assert sv.group("school") == "Skola" and en.group("age_band") == "Age group" and en.group("x") == "x"
     with pytest.raises(ValueError, match="sv or en, not 'ar'"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -75,8 +76,9 @@ def _shorten(label: str) -> str:
 
 def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
               references: list[Reference] | None = None, ticks: list[float] | None = None,
-              unit: str = "") -> Markup:
-    """An accessible SVG dot-and-interval chart of ``rows`` on [lo, hi]."""
+              unit: str = "", fmt: Callable[[float], str] = _fmt) -> Markup:
+    """An accessible SVG dot-and-interval chart of ``rows`` on [lo, hi];
+    ``fmt`` writes its figures (e.g. with a decimal comma)."""
     references = references or []
     ticks = ticks if ticks is not None else [lo + (hi - lo) * k / 5 for k in range(6)]
     height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
@@ -89,9 +91,9 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
         return label_width + (v - lo) / (hi - lo) * PLOT_WIDTH
 
     desc = "; ".join(
-        f"{r.label}: {_fmt(r.value) + unit if r.value is not None else r.note}"
-        + (f" ({_fmt(r.marker)}{unit})" if r.marker is not None else "") for r in rows)
-    desc += "".join(f"; {ref.label}: {_fmt(ref.value)}{unit}" for ref in references)
+        f"{r.label}: {fmt(r.value) + unit if r.value is not None else r.note}"
+        + (f" ({fmt(r.marker)}{unit})" if r.marker is not None else "") for r in rows)
+    desc += "".join(f"; {ref.label}: {fmt(ref.value)}{unit}" for ref in references)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
            f'aria-label="{escape(title)}">',
@@ -101,10 +103,10 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
         out.append(f'<line x1="{x(t):.1f}" y1="{TOP - 6}" x2="{x(t):.1f}" y2="{bottom}" '
                    f'stroke="#ddd" stroke-width="1"/>'
                    f'<text x="{x(t):.1f}" y="{bottom + 16}" font-size="12" '
-                   f'text-anchor="middle" fill="#333">{escape(_fmt(t) + unit)}</text>')
+                   f'text-anchor="middle" fill="#333">{escape(fmt(t) + unit)}</text>')
     for k, ref in enumerate(references):
         dash = ' stroke-dasharray="5 3"' if ref.dashed else ""
-        caption = f"{ref.label} {_fmt(ref.value)}{unit}"
+        caption = f"{ref.label} {fmt(ref.value)}{unit}"
         # centred on its line, but moved inwards where it would leave the chart
         half = text_width(caption, 11) / 2
         cx = min(max(x(ref.value), half + 2), width - half - 2)
