@@ -72,6 +72,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "en": "Compared with %(wave)s (%(before)s of %(n)s): difference %(diff)s percentage points, p %(p)s."},
     "baseline_test": {"sv": "Mot utgångsvärdet %(base)s (%(year)s): skillnad %(diff)s, p %(p)s.",
                       "en": "Against the baseline %(base)s (%(year)s): difference %(diff)s, p %(p)s."},
+    "index_baseline": {"sv": "Hela staden mot utgångsvärdet %(base)s (%(year)s): skillnad %(diff)s.",
+                       "en": "The whole city against the baseline %(base)s (%(year)s): difference %(diff)s."},
     "index_by_area": {"sv": "%(index)s per område", "en": "%(index)s by area"},
     "area": {"sv": "Område", "en": "Area"},
     "index": {"sv": "Index", "en": "Index"},
