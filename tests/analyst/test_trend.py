@@ -8,6 +8,7 @@ the generated answers with scipy, independently of ``scoring``."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -183,3 +184,48 @@ def test_the_trend_covers_only_the_waves_a_user_may_see(env) -> None:
     assert [w["slug"] for w in body["waves"]] == ["cannabis-y2014", "cannabis-y2018"]
     assert body == t.as_json()
     assert c.get("/api/v1/surveys/cannabis-y2016/trend", headers=_token(env, "a")).status_code == 404
+
+
+def _trend_row(section: str, title: str, wave_label: str) -> list[str]:
+    """The cells of the row of ``wave_label`` in the trend table after the heading ``title``."""
+    import html as html_lib
+    import re
+
+    part = section[section.index(f"<h3>{title}</h3>"):]
+    part = part[:part.index("</table>")]
+    match = re.search(rf'<tr><th scope="row">{re.escape(wave_label)}</th>(.*?)</tr>', part, re.S)
+    assert match, wave_label
+    return [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def test_results_page_shows_the_trend_with_the_caution(env, logged_in) -> None:
+    answers = _three_waves(env.store)
+    c = logged_in("admin")
+    page = c.get("/analyst/cannabis-y2018/results").get_data(as_text=True)
+    assert "Förändringar mellan två enskilda år bör tolkas försiktigt; se till utvecklingen över flera " \
+           "mätningar." in page
+    section = page[page.index('id="trend"'):]
+    section = section[:section.index("</section>")]
+    title = "Restriktiv hållning till cannabis (1–6, högt = restriktiv)"
+    scores = {y: (answers[y]["a"] + 7 - answers[y]["b"]) / 2 for y in (2014, 2016, 2018)}
+    for (y0, y1) in ((2014, 2016), (2016, 2018)):
+        year, n, mean, ci, change, p = _trend_row(section, title, f"Cannabis {y1}")
+        assert (year, n, mean) == (str(y1), str(scores[y1].size), f"{scores[y1].mean():.2f}")
+        lo, hi = _t_ci(scores[y1])
+        assert ci == f"{lo:.2f}–{hi:.2f}"
+        p_value = stats.ttest_ind(scores[y1], scores[y0], equal_var=False).pvalue
+        diff = scores[y1].mean() - scores[y0].mean()
+        assert change == f"{'+' if diff > 0 else ''}{diff:.2f}" + (" *" if p_value < 0.05 else "")
+        assert p == ("< 0.001" if p_value < 0.001 else f"{p_value:.3f}")
+    first = _trend_row(section, title, "Cannabis 2014")
+    assert first[0] == "2014" and first[4:] == ["", ""]
+    # one chart per series, each with the years as labels and a description naming them
+    assert section.count("<svg") == len(re.findall(r"<h3>", section)) >= 7
+    assert "2014: " in section and "2016: " in section and "2018: " in section
+    english = c.get("/analyst/cannabis-y2018/results?lang=en").get_data(as_text=True)
+    assert "Changes between two single years should be read with caution; look at the development over " \
+           "several measurements." in english
+    # one wave alone has no trend
+    alone = c.get("/analyst/trygghet-2018/results").get_data(as_text=True)
+    assert 'id="trend"' not in alone
+
