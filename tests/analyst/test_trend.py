@@ -229,3 +229,18 @@ def test_results_page_shows_the_trend_with_the_caution(env, logged_in) -> None:
     alone = c.get("/analyst/trygghet-2018/results").get_data(as_text=True)
     assert 'id="trend"' not in alone
 
+
+
+def test_the_new_wave_form_sets_the_survey_year(env, logged_in) -> None:
+    import datetime as dt
+
+    c = logged_in("admin")
+    form = c.get("/analyst/waves/new").get_data(as_text=True)
+    assert f'name="year" type="number" value="{dt.date.today().year}"' in form  # this year unless changed
+    sha = env.store.survey("cannabis-2018").instrument_sha256
+    fields = {"instrument": sha, "label": "Cannabis 2014", "mode": "codes", "presets": "school: " + "; ".join(SCHOOLS)}
+    r = c.post_form("/analyst/waves/new", {**fields, "slug": "cannabis-old", "year": "2014"})
+    assert r.status_code == 302 and env.store.survey("cannabis-old").year == 2014
+    r = c.post_form("/analyst/waves/new", {**fields, "slug": "cannabis-odd", "year": "1800"})
+    assert r.status_code == 400 and "Ange ett år från 1900 till 2200." in r.get_data(as_text=True)
+    assert [s.slug for s in env.store.surveys()].count("cannabis-odd") == 0
