@@ -244,3 +244,32 @@ def test_the_new_wave_form_sets_the_survey_year(env, logged_in) -> None:
     r = c.post_form("/analyst/waves/new", {**fields, "slug": "cannabis-odd", "year": "1800"})
     assert r.status_code == 400 and "Ange ett år från 1900 till 2200." in r.get_data(as_text=True)
     assert [s.slug for s in env.store.surveys()].count("cannabis-odd") == 0
+
+
+def test_an_earlier_year_imported_through_the_page_is_compared_the_right_way_round(env, logged_in) -> None:
+    """2018 is collected first; 2014's answers are imported later into a new
+    wave, naming their year on the import page."""
+    import io
+
+    store = env.store
+    sha = store.survey("cannabis-2018").instrument_sha256
+    year, n, shift, use = WAVES[0]
+    store.create_survey(slug="cannabis-y2018", instrument_sha256=sha, label="Cannabis 2018", mode="codes",
+                        presets={"school": SCHOOLS}, year=2018)
+    store.import_responses("cannabis-y2018", _records(_answers(year, n, shift, use)))
+    store.create_survey(slug="cannabis-then", instrument_sha256=sha, label="Cannabis 2014", mode="codes",
+                        presets={"school": SCHOOLS})
+    records = _records(_answers(*WAVES[1]))
+    columns = list(records[0])
+    text = ";".join(columns) + "\n" + "".join(";".join(str(r[c]) for c in columns) + "\n" for r in records)
+    c = logged_in("admin")
+    page = c.get("/analyst/cannabis-then/import").get_data(as_text=True)
+    assert "Undersökningsår för svaren" in page
+    r = c.post_form("/analyst/cannabis-then/import", {"file": (io.BytesIO(text.encode("utf-8")), "2014.csv"),
+                                                       "year": "2014"}, content_type="multipart/form-data")
+    assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    assert store.survey("cannabis-then").year == 2014
+    t = _visible_trend(env, "cannabis-y2018")
+    assert [w.slug for w in t.waves] == ["cannabis-then", "cannabis-y2018"]
+    body = c.get("/api/v1/surveys/cannabis-then/results", headers=_token(env)).get_json()
+    assert body["compared_with"] is None

@@ -391,12 +391,14 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
 @login_required
 def import_csv(slug: str) -> Any:
     s = survey_or_404(slug)
-    form = ImportForm()
+    form = ImportForm(year=s.year)
     report = None
     if form.validate_on_submit():
         upload = form.file.data
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
+            if form.year.data and form.year.data != s.year:
+                store().set_year(slug, form.year.data)
             audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             if report.dropped_columns:
