@@ -133,6 +133,19 @@ def dot_chart(title: str, rows: list[Row], lo: float, hi: float,
     return Markup("".join(out))  # nosec B704
 
 
+def _text(x: float, y: float, text: str, size: int = 13, anchor: str = "middle", fill: str = "#111",
+          bold: bool = False) -> str:
+    """An SVG text element (``text`` escaped)."""
+    weight = ' font-weight="bold"' if bold else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{weight} text-anchor="{anchor}" '
+            f'fill="{fill}">{escape(text)}</text>')
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: int = 2) -> str:
+    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+            f'stroke-width="{width}"/>')
+
+
 @dataclass(frozen=True)
 class Point:
     """One wave of a line chart: its x label (the year), the figure (None:
@@ -183,29 +196,23 @@ def line_chart(title: str, points: list[Point], lo: float, hi: float, ticks: lis
            f'aria-label="{escape(title)}">',
            f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"]
     for t in ticks:
-        out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - 4}" y2="{y(t):.1f}" stroke="#ddd" '
-                   f'stroke-width="1"/><text x="{left - 6}" y="{y(t) + 4:.1f}" font-size="12" '
-                   f'text-anchor="end" fill="#333">{escape(_fmt(t) + unit)}</text>')
+        out.append(_line(left, y(t), width - 4, y(t), "#ddd", 1))
+        out.append(_text(left - 6, y(t) + 4, _fmt(t) + unit, 12, "end", "#333"))
     for i in range(1, len(points)):
         a, b = points[i - 1], points[i]
         if a.value is not None and b.value is not None:
-            out.append(f'<line x1="{x(i - 1):.1f}" y1="{y(a.value):.1f}" x2="{x(i):.1f}" y2="{y(b.value):.1f}" '
-                       f'stroke="#1f4e79" stroke-width="2"/>')
+            out.append(_line(x(i - 1), y(a.value), x(i), y(b.value), "#1f4e79"))
     for i, p in enumerate(points):
-        out.append(f'<text x="{x(i):.1f}" y="{bottom + 20}" font-size="13" text-anchor="middle" '
-                   f'fill="#111">{escape(p.label)}</text>')
+        out.append(_text(x(i), bottom + 20, p.label))
         if p.value is None:
-            out.append(f'<text x="{x(i):.1f}" y="{(top + bottom) / 2:.1f}" font-size="13" text-anchor="middle" '
-                       f'fill="#555">{escape(p.note)}</text>')
+            out.append(_text(x(i), (top + bottom) / 2, p.note, fill="#555"))
             continue
         if p.low is not None and p.high is not None:
-            out.append(f'<line x1="{x(i):.1f}" y1="{y(p.high):.1f}" x2="{x(i):.1f}" y2="{y(p.low):.1f}" '
-                       f'stroke="#1f4e79" stroke-width="2"/>')
+            out.append(_line(x(i), y(p.high), x(i), y(p.low), "#1f4e79"))
         out.append(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="5" fill="#1f4e79"/>')
         if p.marked:
             top_of = y(p.high) if p.high is not None else y(p.value)
-            out.append(f'<text x="{x(i) + 8:.1f}" y="{max(top_of - 4, 14):.1f}" font-size="16" '
-                       f'font-weight="bold" fill="#8a1c1c">{escape(marked_text)}</text>')
+            out.append(_text(x(i) + 8, max(top_of - 4, 14), marked_text, 16, "start", "#8a1c1c", bold=True))
     out.append("</svg>")
     # Every text in the SVG went through escape() above; the rest are numbers and fixed colours.
     return Markup("".join(out))  # nosec B704
