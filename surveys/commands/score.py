@@ -92,12 +92,11 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([str(exc)]) from None
     from scoring.disclosure import BreakdownError  # scipy is imported only when scoring
     from scoring.errors import IncomparableError, ScoringError
-    from scoring.model_json import report_to_json
     from scoring.report import score_report
 
     try:
         compare = (other_instrument, other) if other is not None else None
-        return instrument, report_to_json(score_report(instrument, dataset, by=tuple(by), compare=compare))
+        return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
     except BreakdownError as exc:
         raise _Failure([f"{responses_path}: --by: {exc}"]) from None
     except IncomparableError as exc:
@@ -112,6 +111,7 @@ def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict
     from sqlalchemy.exc import SQLAlchemyError
 
     from surveys import config, db
+    from surveys.service.waves import load_wave, requested_breakdown
     from surveys.store import Store, UnknownSurvey
 
     engine = db.make_engine(config.database_url())
@@ -119,9 +119,7 @@ def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict
         # reading needs no key: the store's key only hashes access codes
         store = Store(engine, b"score-read-only")
         try:
-            survey = store.survey(slug)
-            instrument = store.instrument(survey.instrument_sha256)
-            dataset = store.wave_dataset(slug, use_cache=False)
+            wave = load_wave(store, slug, use_cache=False)
         except UnknownSurvey:
             raise _Failure([f"no wave '{slug}' in the database"]) from None
         except SQLAlchemyError as exc:
@@ -129,16 +127,16 @@ def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict
             raise _Failure([f"cannot read the database: {first}"]) from None
     finally:
         engine.dispose()
+    instrument, dataset = wave.instrument, wave.dataset
     for col in by:
         if col not in dataset.groups:
             known = ", ".join(sorted(dataset.groups)) or "none"
             raise _Failure([f"wave {slug}: unknown --by column '{col}' (group columns: {known})"])
     from scoring.errors import ScoringError
-    from scoring.model_json import report_to_json
-    from scoring.report import score_report
+    from surveys.service.waves import report
 
     try:
-        return instrument, report_to_json(score_report(instrument, dataset, by=tuple(by)))
+        return instrument, report(wave, requested_breakdown(by))
     except ScoringError as exc:
         raise _Failure([f"cannot score: {exc}"]) from None
 

@@ -26,12 +26,14 @@ class Wave:
     dataset: Dataset
 
 
-def load_wave(store: Any, slug: str) -> Wave:
+def load_wave(store: Any, slug: str, *, use_cache: bool = True) -> Wave:
     """The submitted answers of wave ``slug`` as a Dataset (read-only,
-    shared: :meth:`surveys.store.Store.wave_dataset`)."""
+    shared: :meth:`surveys.store.Store.wave_dataset`; ``use_cache`` False for
+    a one-off read such as the command line's). Raises
+    :class:`surveys.store.UnknownSurvey`."""
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
-    dataset = store.wave_dataset(slug)
+    dataset = store.wave_dataset(slug, use_cache=use_cache)
     return Wave(survey, instrument, dataset)
 
 

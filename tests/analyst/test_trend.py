@@ -8,6 +8,7 @@ the generated answers with scipy, independently of ``scoring``."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -183,3 +184,92 @@ def test_the_trend_covers_only_the_waves_a_user_may_see(env) -> None:
     assert [w["slug"] for w in body["waves"]] == ["cannabis-y2014", "cannabis-y2018"]
     assert body == t.as_json()
     assert c.get("/api/v1/surveys/cannabis-y2016/trend", headers=_token(env, "a")).status_code == 404
+
+
+def _trend_row(section: str, title: str, wave_label: str) -> list[str]:
+    """The cells of the row of ``wave_label`` in the trend table after the heading ``title``."""
+    import html as html_lib
+    import re
+
+    part = section[section.index(f"<h3>{title}</h3>"):]
+    part = part[:part.index("</table>")]
+    match = re.search(rf'<tr><th scope="row">{re.escape(wave_label)}</th>(.*?)</tr>', part, re.S)
+    assert match, wave_label
+    return [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def test_results_page_shows_the_trend_with_the_caution(env, logged_in) -> None:
+    answers = _three_waves(env.store)
+    c = logged_in("admin")
+    page = c.get("/analyst/cannabis-y2018/results").get_data(as_text=True)
+    assert "Förändringar mellan två enskilda år bör tolkas försiktigt; se till utvecklingen över flera " \
+           "mätningar." in page
+    section = page[page.index('id="trend"'):]
+    section = section[:section.index("</section>")]
+    title = "Restriktiv hållning till cannabis (1–6, högt = restriktiv)"
+    scores = {y: (answers[y]["a"] + 7 - answers[y]["b"]) / 2 for y in (2014, 2016, 2018)}
+    for (y0, y1) in ((2014, 2016), (2016, 2018)):
+        year, n, mean, ci, change, p = _trend_row(section, title, f"Cannabis {y1}")
+        assert (year, n, mean) == (str(y1), str(scores[y1].size), f"{scores[y1].mean():.2f}")
+        lo, hi = _t_ci(scores[y1])
+        assert ci == f"{lo:.2f}–{hi:.2f}"
+        p_value = stats.ttest_ind(scores[y1], scores[y0], equal_var=False).pvalue
+        diff = scores[y1].mean() - scores[y0].mean()
+        assert change == f"{'+' if diff > 0 else ''}{diff:.2f}" + (" *" if p_value < 0.05 else "")
+        assert p == ("< 0.001" if p_value < 0.001 else f"{p_value:.3f}")
+    first = _trend_row(section, title, "Cannabis 2014")
+    assert first[0] == "2014" and first[4:] == ["", ""]
+    # one chart per series, each with the years as labels and a description naming them
+    assert section.count("<svg") == len(re.findall(r"<h3>", section)) >= 7
+    assert "2014: " in section and "2016: " in section and "2018: " in section
+    english = c.get("/analyst/cannabis-y2018/results?lang=en").get_data(as_text=True)
+    assert "Changes between two single years should be read with caution; look at the development over " \
+           "several measurements." in english
+    # one wave alone has no trend
+    alone = c.get("/analyst/trygghet-2018/results").get_data(as_text=True)
+    assert 'id="trend"' not in alone
+
+
+
+def test_the_new_wave_form_sets_the_survey_year(env, logged_in) -> None:
+    import datetime as dt
+
+    c = logged_in("admin")
+    form = c.get("/analyst/waves/new").get_data(as_text=True)
+    assert f'name="year" type="number" value="{dt.date.today().year}"' in form  # this year unless changed
+    sha = env.store.survey("cannabis-2018").instrument_sha256
+    fields = {"instrument": sha, "label": "Cannabis 2014", "mode": "codes", "presets": "school: " + "; ".join(SCHOOLS)}
+    r = c.post_form("/analyst/waves/new", {**fields, "slug": "cannabis-old", "year": "2014"})
+    assert r.status_code == 302 and env.store.survey("cannabis-old").year == 2014
+    r = c.post_form("/analyst/waves/new", {**fields, "slug": "cannabis-odd", "year": "1800"})
+    assert r.status_code == 400 and "Ange ett år från 1900 till 2200." in r.get_data(as_text=True)
+    assert [s.slug for s in env.store.surveys()].count("cannabis-odd") == 0
+
+
+def test_an_earlier_year_imported_through_the_page_is_compared_the_right_way_round(env, logged_in) -> None:
+    """2018 is collected first; 2014's answers are imported later into a new
+    wave, naming their year on the import page."""
+    import io
+
+    store = env.store
+    sha = store.survey("cannabis-2018").instrument_sha256
+    year, n, shift, use = WAVES[0]
+    store.create_survey(slug="cannabis-y2018", instrument_sha256=sha, label="Cannabis 2018", mode="codes",
+                        presets={"school": SCHOOLS}, year=2018)
+    store.import_responses("cannabis-y2018", _records(_answers(year, n, shift, use)))
+    store.create_survey(slug="cannabis-then", instrument_sha256=sha, label="Cannabis 2014", mode="codes",
+                        presets={"school": SCHOOLS})
+    records = _records(_answers(*WAVES[1]))
+    columns = list(records[0])
+    text = ";".join(columns) + "\n" + "".join(";".join(str(r[c]) for c in columns) + "\n" for r in records)
+    c = logged_in("admin")
+    page = c.get("/analyst/cannabis-then/import").get_data(as_text=True)
+    assert "Undersökningsår för svaren" in page
+    r = c.post_form("/analyst/cannabis-then/import", {"file": (io.BytesIO(text.encode("utf-8")), "2014.csv"),
+                                                       "year": "2014"}, content_type="multipart/form-data")
+    assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    assert store.survey("cannabis-then").year == 2014
+    t = _visible_trend(env, "cannabis-y2018")
+    assert [w.slug for w in t.waves] == ["cannabis-then", "cannabis-y2018"]
+    body = c.get("/api/v1/surveys/cannabis-then/results", headers=_token(env)).get_json()
+    assert body["compared_with"] is None

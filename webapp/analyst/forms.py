@@ -120,3 +120,7 @@ class DeleteWaveForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+    year = IntegerField(_l("Survey year of these answers"), validators=[
+        Optional(), NumberRange(min=YEAR_MIN, max=YEAR_MAX, message=_l("Give a year from %(min)s to %(max)s."))],
+        description=_l("Saved as the wave's survey year with the answers, so that the wave is compared with "
+                       "the right earlier and later waves."))

@@ -25,7 +25,10 @@ from webapp import store
 from webapp.attachments import attachment
 from webapp.body_limits import body_limit
 from surveys.service import access, comparison as cmp, downloads as files, progress as prog, waves
+from surveys.service.trend import wave_trend
+from scoring.trend import SIGNIFICANCE_LEVEL
 from webapp.analyst import bp, results as res
+from webapp.analyst.trend_view import trend_sections
 from webapp.analyst.forms import ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm, codes_form
 from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
                                      report_message, store_error_message)
@@ -329,6 +332,7 @@ def _results_page(slug: str, other: str | None) -> Any:
     sections += res.index_sections(report, wave.instrument, lang)
     sections += res.theme_sections(report, wave.instrument, lang)
     comparison = res.comparison_section(report, lang)
+    trend = trend_sections(wave_trend(store(), s, visible_surveys()), lang)
     texts_page = max(0, request.args.get("texts_page", 0, type=int))
     texts = res.free_texts(wave.instrument, wave.dataset, lang, texts_page)
     choice = other if other else ""
@@ -338,7 +342,8 @@ def _results_page(slug: str, other: str | None) -> Any:
         texts=texts, texts_links=_texts_links(texts, texts_page), groups=groups, by=by,
         earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
         any_hidden=any(sec.has_hidden for sec in sections), compare_notes=_compare_notes(made),
-        compare_choice=choice, no_comparison=cmp.NO_COMPARISON)
+        compare_choice=choice, no_comparison=cmp.NO_COMPARISON, trend=trend,
+        significance_level=SIGNIFICANCE_LEVEL)
 
 
 def _texts_links(texts: list[Any], page: int) -> dict[str, str | None]:
@@ -405,12 +410,14 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
 @login_required
 def import_csv(slug: str) -> Any:
     s = survey_or_404(slug)
-    form = ImportForm()
+    form = ImportForm(year=s.year)
     report = None
     if form.validate_on_submit():
         upload = form.file.data
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
+            if form.year.data and form.year.data != s.year:
+                store().set_year(slug, form.year.data)
             audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             if report.dropped_columns:
