@@ -1,6 +1,6 @@
-"""The yearly report's fixed phrases in Swedish and English, and the one
-formatter of its figures per language (decimal comma in Swedish, "–" for a
-hidden or missing figure).
+"""The yearly report's fixed phrases in Swedish and English, and its figures
+through the report model's :class:`surveys.formatting.Formatter` (decimal
+comma in Swedish, "–" for a hidden or missing figure).
 
 This module is the report's translation table: the template asks for a
 phrase by key (``t("summary")``) and never holds a language of its own.
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from surveys.formatting import HIDDEN, Formatter
+
 #: Languages the report is written in; Swedish is the default.
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-#: Shown for a figure that is hidden (too few respondents) or missing.
-HIDDEN = "–"
 
 _PHRASES: dict[str, dict[str, str]] = {
     "report": {"sv": "Årsrapport", "en": "Yearly report"},
@@ -64,14 +64,14 @@ _PHRASES: dict[str, dict[str, str]] = {
                  "en": "Chart: %(title)s. The table below gives the same figures."},
     "change_text_scale": {
         "sv": "Jämfört med %(wave)s (n = %(n)s, medelvärde %(before)s): skillnad %(diff)s, Welch t-test "
-              "p %(p)s, Hedges g %(g)s.",
+              "%(p)s, Hedges g %(g)s.",
         "en": "Compared with %(wave)s (n = %(n)s, mean %(before)s): difference %(diff)s, Welch t test "
-              "p %(p)s, Hedges' g %(g)s."},
+              "%(p)s, Hedges' g %(g)s."},
     "change_text_share": {
-        "sv": "Jämfört med %(wave)s (%(before)s av %(n)s): skillnad %(diff)s procentenheter, p %(p)s.",
-        "en": "Compared with %(wave)s (%(before)s of %(n)s): difference %(diff)s percentage points, p %(p)s."},
-    "baseline_test": {"sv": "Mot utgångsvärdet %(base)s (%(year)s): skillnad %(diff)s, p %(p)s.",
-                      "en": "Against the baseline %(base)s (%(year)s): difference %(diff)s, p %(p)s."},
+        "sv": "Jämfört med %(wave)s (%(before)s av %(n)s): skillnad %(diff)s procentenheter, %(p)s.",
+        "en": "Compared with %(wave)s (%(before)s of %(n)s): difference %(diff)s percentage points, %(p)s."},
+    "baseline_test": {"sv": "Mot utgångsvärdet %(base)s (%(year)s): skillnad %(diff)s, %(p)s.",
+                      "en": "Against the baseline %(base)s (%(year)s): difference %(diff)s, %(p)s."},
     "index_baseline": {"sv": "Hela staden mot utgångsvärdet %(base)s (%(year)s): skillnad %(diff)s.",
                        "en": "The whole city against the baseline %(base)s (%(year)s): difference %(diff)s."},
     "index_by_area": {"sv": "%(index)s per område", "en": "%(index)s by area"},
@@ -193,6 +193,7 @@ class Texts:
         if lang not in LANGUAGES:
             raise ValueError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
         self.lang = lang
+        self.figures = Formatter(lang, decimal_comma=lang == "sv")
 
     def __call__(self, key: str, **params: object) -> str:
         """The phrase ``key``, with ``%(name)s`` filled from ``params``."""
@@ -203,40 +204,26 @@ class Texts:
         return _GROUPS.get(column, {}).get(self.lang, column)
 
     # ----------------------------------------------------------- figures
-    def _decimal(self, text: str) -> str:
-        return text.replace(".", ",") if self.lang == "sv" else text
-
+    # The numbers are the report model's Formatter (surveys/formatting.py),
+    # with the decimal comma for Swedish readers.
     def num(self, value: float | int | None, digits: int = 2) -> str:
         """A figure with ``digits`` decimals; whole counts as they are."""
-        if value is None:
-            return HIDDEN
-        if isinstance(value, int):
-            return str(value)
-        return self._decimal(f"{value:.{digits}f}")
+        return self.figures.number(value, digits)
 
     def short(self, value: float) -> str:
         """A chart's figure: at most two decimals, trailing zeros dropped (4,72; 20)."""
-        return self._decimal(f"{value:.2f}".rstrip("0").rstrip("."))
+        return self.figures.short(value)
 
     def signed(self, value: float | None, digits: int = 2) -> str:
-        """A change with its sign (+0,40 / −1,00)."""
-        if value is None:
-            return HIDDEN
-        text = self.num(abs(value), digits)
-        if not text.strip("0,."):  # rounds to zero
-            return "±" + text
-        return ("+" if value > 0 else "−") + text
+        """A change with its sign (+0,40 / -1,00)."""
+        return self.figures.signed(value, digits)
 
     def pct(self, value: float | None, digits: int = 1) -> str:
-        return HIDDEN if value is None else f"{self.num(value, digits)} %"
+        return self.figures.percent(value, digits)
 
-    def ci(self, ci: Sequence[float] | None, digits: int = 2, unit: str = "") -> str:
-        if not ci or ci[0] is None:
-            return HIDDEN
-        return f"{self.num(ci[0], digits)}–{self.num(ci[1], digits)}{unit}"
+    def ci(self, ci: Sequence[float | None] | None, digits: int = 2, unit: str = "") -> str:
+        return self.figures.interval(ci, digits, unit)
 
     def p(self, p: float | None) -> str:
-        """``< 0,001`` or ``= 0,053``."""
-        if p is None:
-            return HIDDEN
-        return f"< {self.num(0.001, 3)}" if p < 0.001 else f"= {self.num(p, 3)}"
+        """``p < 0,001`` or ``p = 0,053`` (in a sentence)."""
+        return self.figures.p_text(p)
