@@ -1,14 +1,15 @@
-"""Gather what the yearly report of one wave needs from the store: the
-scored report (compared with the previous comparable wave), one report per
-declared breakdown, the counts. Used by the analyst route and the CLI alike;
-no Flask. Raises :class:`ReportRefused` for a report that cannot be made.
+"""Gather what the yearly report of one wave needs through the service
+layer: the scored report (compared with the previous comparable wave by
+survey year), one report per declared breakdown, the trend, the counts.
+Used by the analyst route and the CLI alike; no Flask. Raises
+:class:`ReportRefused` for a report that cannot be made.
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-from surveys.dataset import WEEK_COLUMN
 from scoring.errors import IncomparableError
+from surveys.dataset import WEEK_COLUMN
 from surveys.service.comparison import previous_wave
 from surveys.service.trend import wave_trend
 from surveys.service.waves import Wave, breakdown_columns, load_wave, scored_report
@@ -17,8 +18,8 @@ from surveys.yearly_report.texts import LANGUAGES
 
 
 class ReportRefused(Exception):
-    """Why a report cannot be made: ``reason`` is ``"language"`` or
-    ``"no_answers"``; ``params`` hold the values the message names."""
+    """Why a report cannot be made: ``reason`` is ``"language"``,
+    ``"no_answers"`` or ``"purged"``; ``params`` hold the values the message names."""
 
     def __init__(self, message: str, reason: str, **params: object) -> None:
         super().__init__(message)
@@ -62,6 +63,10 @@ def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = 
     ``surveys.store.UnknownSurvey`` and :class:`ReportRefused`."""
     check_language(lang)
     survey = store.survey(slug)
+    purged_on = store.lifecycle(slug)["purged_on"]
+    if purged_on is not None:
+        raise ReportRefused(f"the raw answers of wave {slug} were purged on {purged_on.isoformat()}; "
+                            "its report cannot be made again", "purged", slug=slug, day=purged_on.isoformat())
     wave = load_wave(store, slug)
     if wave.dataset.n == 0:
         raise ReportRefused(f"wave {slug} has no submitted answers yet", "no_answers", slug=slug)

@@ -4,6 +4,7 @@ annex counts the codes issued and used, refusals are one line with exit 1,
 usage errors exit 2, never a traceback."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -28,7 +29,9 @@ SECRET = "report-cli-secret"
 @pytest.fixture
 def waves(migrated_url: str) -> Iterator[str]:
     """cannabis-2026: 30 pupils imported and 6 who answered with 6 of 10
-    issued codes; cannabis-2025 (the previous wave, imported); empty-2026."""
+    issued codes; cannabis-2025 (the previous wave, imported); empty-2026;
+    purged-2026 (its raw answers purged)."""
+    from surveys import lifecycle
     from surveys.db import make_engine
     from surveys.store import Store
 
@@ -42,6 +45,12 @@ def waves(migrated_url: str) -> Iterator[str]:
         rows = [f"{'Skola A' if i % 2 else 'Skola B'};{1 + i % 2};1;"
                 + ";".join(str(min(6, 1 + (i + k) % 5 + shift)) for k in range(8)) for i in range(30)]
         assert import_wave(store, slug, ("\n".join([header, *rows]) + "\n").encode(), name="w.csv").imported == 30
+    store.create_survey(slug="purged-2026", instrument_sha256=sha, label="purged", mode="codes",
+                        presets={"school": ["Skola A", "Skola B"]})
+    rows = [f"Skola A;1;1;" + ";".join("3" for _ in range(8))] * 6
+    assert import_wave(store, "purged-2026", ("\n".join([header, *rows]) + "\n").encode(), name="p.csv").imported
+    lifecycle.set_retention(store, "purged-2026", dt.date(2026, 1, 1))
+    assert [p.slug for p in lifecycle.purge_due(store, dt.date(2026, 1, 2))] == ["purged-2026"]
     codes = store.issue_codes("cannabis-2026", 10, {})
     for i, code in enumerate(codes[:6]):
         answer(store, "cannabis-2026", {"school": 1, "gender": 1 + i % 2, "use": 1,
@@ -78,6 +87,8 @@ def test_report_command_writes_the_tagged_pdf(waves: str, tmp_path: Path) -> Non
 @pytest.mark.parametrize("args, code, message", [
     (["--wave", "no-such-wave"], 1, "no wave 'no-such-wave' in the database\n"),
     (["--wave", "empty-2026"], 1, "wave empty-2026 has no submitted answers yet\n"),
+    (["--wave", "purged-2026"], 1, "the raw answers of wave purged-2026 were purged on 2026-01-02; "
+                                   "its report cannot be made again\n"),
     (["--wave", "cannabis-2026", "--lang", "ar"], 2, "Invalid value for '--lang': 'ar' is not one of 'sv', 'en'."),
 ])
 def test_report_command_refusals(waves: str, tmp_path: Path, args: list[str], code: int, message: str) -> None:

@@ -210,6 +210,8 @@ _REPORT: dict[str, Callable[[dict], str]] = {
                             **p),
     "no_answers": lambda p: _("The wave %(slug)s has no submitted answers yet, so there is no report to make.",
                               **p),
+    "purged": lambda p: _("The raw answers of %(slug)s were purged on %(day)s, so its yearly report cannot be "
+                          "made again; the kept results are on the results page.", **p),
 }
 
 
