@@ -92,11 +92,12 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([str(exc)]) from None
     from scoring.disclosure import BreakdownError  # scipy is imported only when scoring
     from scoring.errors import IncomparableError, ScoringError
+    from scoring.model_json import report_to_json
     from scoring.report import score_report
 
     try:
         compare = (other_instrument, other) if other is not None else None
-        return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
+        return instrument, report_to_json(score_report(instrument, dataset, by=tuple(by), compare=compare))
     except BreakdownError as exc:
         raise _Failure([f"{responses_path}: --by: {exc}"]) from None
     except IncomparableError as exc:
