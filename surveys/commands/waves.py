@@ -63,7 +63,7 @@ def command() -> None:
 @command.command("list")
 @url_option
 def list_cmd(url: str | None) -> None:
-    """One line per wave: slug, survey year, state, submitted responses, instrument, retention."""
+    """One line per wave: slug, state, submitted responses, instrument, retention, survey year."""
     def listing() -> list[str]:
         store = _store(url)
         lines = []
@@ -72,8 +72,8 @@ def list_cmd(url: str | None) -> None:
             submitted = store.progress(s.slug)["total"]["submitted"]
             keep = f"keep until {life['retain_until']}" if life["retain_until"] else "no retention date"
             state = f"purged {life['purged_on']}" if life["purged_on"] else ("open" if s.is_open else "closed")
-            lines.append(f"{s.slug}\t{s.year}\t{state}\t{submitted} submitted\t{s.instrument_id} {s.instrument_version}"
-                         f"\t{keep}")
+            lines.append(f"{s.slug}\t{state}\t{submitted} submitted\t{s.instrument_id} {s.instrument_version}"
+                         f"\t{keep}\tyear {s.year}")
         return lines
 
     lines = _run(listing)

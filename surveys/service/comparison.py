@@ -46,7 +46,8 @@ class Comparison:
 
     def dropped(self, why: IncomparableError) -> "Comparison":
         """No comparison after all: the chosen wave joins the skipped ones."""
-        assert self.wave is not None
+        if self.wave is None:
+            raise ValueError("no wave was chosen, so none can be dropped")
         return replace(self, wave=None, automatic=False,
                        skipped=self.skipped + (Skipped(self.wave.survey, why),))
 

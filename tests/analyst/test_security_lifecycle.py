@@ -194,7 +194,8 @@ def test_waves_create_and_year_on_the_command_line(env) -> None:
     survey = env.store.survey("cannabis-2014")
     assert (survey.year, survey.presets["school"], survey.is_open) == (2014, SCHOOLS, False)
     listing = _cli(env.url, "list").stdout.splitlines()
-    assert any(line.startswith("cannabis-2014\t2014\tclosed\t") for line in listing), listing
+    assert any(line.startswith("cannabis-2014\tclosed\t") and line.endswith("\tyear 2014") for line in listing), \
+        listing
     ca_2018 = env.store.survey("cannabis-2018")
     env.store.import_responses("cannabis-2014", [ca.values(p) for p in ca.PEOPLE])
     visible = access.visible_surveys(env.store, env.users["admin"])

@@ -273,3 +273,32 @@ def test_an_earlier_year_imported_through_the_page_is_compared_the_right_way_rou
     assert [w.slug for w in t.waves] == ["cannabis-then", "cannabis-y2018"]
     body = c.get("/api/v1/surveys/cannabis-then/results", headers=_token(env)).get_json()
     assert body["compared_with"] is None
+
+
+def test_index_trend_is_each_waves_own_city_index_and_its_change(env) -> None:
+    """Trygghet over three years (synthetic waves, the first two subsampled
+    to keep the test fast): each point is the index the wave's own scoring
+    gives alone, each step the difference, without a test."""
+    from scoring.report import score_report
+    from surveys import synthetic
+    from surveys.dataset import from_records
+
+    store = env.store
+    sha = store.survey("trygghet-2018").instrument_sha256
+    instrument = store.instrument(sha)
+    expected = {}
+    for year, target in ((2014, 1.67), (2016, 1.9), (2017, 2.4)):
+        records = synthetic.trygghet_wave(instrument, year, city_target=target).records[::4]
+        slug = f"trygghet-y{year}"
+        store.create_survey(slug=slug, instrument_sha256=sha, label=slug, mode="open", year=year)
+        store.import_responses(slug, records)
+        alone = score_report(instrument, from_records(instrument, store.wave_records(slug)))
+        expected[year] = alone["indices"]["trygghetsindex"]["overall"]["index"]
+    t = _visible_trend(env, "trygghet-y2017")
+    (index,) = [s for s in t.series if s.kind == "index"]
+    assert [p.wave.year for p in index.points] == [2014, 2016, 2017]
+    assert [p.value for p in index.points] == pytest.approx([expected[y] for y in (2014, 2016, 2017)])
+    assert all(v is not None for v in expected.values())
+    assert [s.change for s in index.steps] == pytest.approx([expected[2016] - expected[2014],
+                                                             expected[2017] - expected[2016]])
+    assert all(s.p is None and s.test is None and not s.significant for s in index.steps)
