@@ -279,6 +279,7 @@ def test_index_trend_is_each_waves_own_city_index_and_its_change(env) -> None:
     """Trygghet over three years (synthetic waves, the first two subsampled
     to keep the test fast): each point is the index the wave's own scoring
     gives alone, each step the difference, without a test."""
+    from scoring.model_json import report_to_json
     from scoring.report import score_report
     from surveys import synthetic
     from surveys.dataset import from_records
@@ -292,7 +293,7 @@ def test_index_trend_is_each_waves_own_city_index_and_its_change(env) -> None:
         slug = f"trygghet-y{year}"
         store.create_survey(slug=slug, instrument_sha256=sha, label=slug, mode="open", year=year)
         store.import_responses(slug, records)
-        alone = score_report(instrument, from_records(instrument, store.wave_records(slug)))
+        alone = report_to_json(score_report(instrument, from_records(instrument, store.wave_records(slug))))
         expected[year] = alone["indices"]["trygghetsindex"]["overall"]["index"]
     t = _visible_trend(env, "trygghet-y2017")
     (index,) = [s for s in t.series if s.kind == "index"]
