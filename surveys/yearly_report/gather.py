@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError
 from surveys.dataset import WEEK_COLUMN
 from surveys.service.comparison import previous_wave
@@ -53,7 +54,15 @@ def breakdown_reports(wave: Wave) -> dict[str, Any]:
     if not instrument.scales and not instrument.shares:
         return {}
     nested = set(instrument.nested_groups)
-    return {c: scored_report(wave, (c,)) for c in breakdown_columns(wave) if c not in nested}
+    out = {}
+    for column in breakdown_columns(wave):
+        if column in nested:
+            continue
+        try:
+            out[column] = scored_report(wave, (column,))
+        except BreakdownError:  # a column the disclosure step does not publish alone: left out
+            continue
+    return out
 
 
 def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = "sv") -> ReportDocument:
