@@ -84,16 +84,20 @@ def test_report_command_writes_the_tagged_pdf(waves: str, tmp_path: Path) -> Non
     assert "Svarsfrekvens" in text and "60,0 %: 6 av 10 utdelade koder användes." in re.sub(r"\s+", " ", text)
 
 
-@pytest.mark.parametrize("args, code, message", [
+#: (arguments, exit code, message on stderr)
+REFUSALS = [
     (["--wave", "no-such-wave"], 1, "no wave 'no-such-wave' in the database\n"),
     (["--wave", "empty-2026"], 1, "wave empty-2026 has no submitted answers yet\n"),
     (["--wave", "purged-2026"], 1, "the raw answers of wave purged-2026 were purged on 2026-01-02; "
                                    "its report cannot be made again\n"),
     (["--wave", "cannabis-2026", "--lang", "ar"], 2, "Invalid value for '--lang': 'ar' is not one of 'sv', 'en'."),
-])
-def test_report_command_refusals(waves: str, tmp_path: Path, args: list[str], code: int, message: str) -> None:
+]
+
+
+def test_report_command_refusals(waves: str, tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
-    proc = run(waves, *args, "--out", str(out))
-    assert proc.returncode == code
-    assert message in proc.stderr
-    assert not out.exists()
+    for args, code, message in REFUSALS:
+        proc = run(waves, *args, "--out", str(out))
+        assert proc.returncode == code, args
+        assert message in proc.stderr, proc.stderr
+        assert not out.exists()
