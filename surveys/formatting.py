@@ -27,6 +27,12 @@ class Formatter:
     lang: str = DEFAULT_LANGUAGE
     decimal_comma: bool = False
 
+    @classmethod
+    def for_readers(cls, lang: str) -> "Formatter":
+        """The formatter of a text for readers outside the analyst pages (the
+        yearly report): the decimal comma in Swedish, the point otherwise."""
+        return cls(lang, decimal_comma=lang == DEFAULT_LANGUAGE)
+
     def _decimal(self, text: str) -> str:
         return text.replace(".", ",") if self.decimal_comma else text
 

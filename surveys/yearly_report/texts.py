@@ -193,7 +193,7 @@ class Texts:
         if lang not in LANGUAGES:
             raise ValueError(f"the report is written in {' or '.join(LANGUAGES)}, not {lang!r}")
         self.lang = lang
-        self.figures = Formatter(lang, decimal_comma=lang == "sv")
+        self.figures = Formatter.for_readers(lang)
 
     def __call__(self, key: str, **params: object) -> str:
         """The phrase ``key``, with ``%(name)s`` filled from ``params``."""
