@@ -85,7 +85,7 @@ def main() -> None:
             wave, earlier = _timed(p, "read", lambda: (waves.load_wave(store, SLUGS[1]),
                                                         waves.load_wave(store, SLUGS[0])))
             _timed(p, "baseline", lambda: score_report(wave.instrument, wave.dataset))
-            report, extra = _timed(p, "scoring", lambda: (waves.scored_report(wave, (), earlier),
+            report, extra = _timed(p, "scoring", lambda: (waves.report(wave, (), earlier),
                                                           breakdown_reports(wave)))
             trend = _timed(p, "trend", lambda: wave_trend(store, store.survey(SLUGS[1]), store.surveys()))
             n = counts(store, SLUGS[1], "codes", wave.dataset)

@@ -110,7 +110,7 @@ def bench_in_memory(n: int, repeat: int) -> None:
         return score_report(instrument, data, by=("school", "gender"))
 
     entry = scale_scoring()
-    assert len(entry["groups"]) == 80, len(entry["groups"])
+    assert len(entry.groups) == 80, len(entry.groups)
     t_ref = best_of(reference, repeat)
     t_scale = best_of(scale_scoring, repeat)
     t_report = best_of(report, max(1, repeat // 2))

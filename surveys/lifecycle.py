@@ -11,7 +11,6 @@ the wave (``surveys.results_snapshot``). Both are recorded in the audit log.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +25,11 @@ class Purged:
 
 def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     """The published aggregates of a wave as a JSON-ready dict: the scored
-    report overall and by each group (suppressed as published), and the
-    response counts."""
+    report overall and by each group (suppressed as published; the JSON of
+    the one serialiser, ``scoring.model_json``), and the response counts."""
     from scoring.errors import ScoringError
     from scoring.model_json import report_to_json
     from scoring.report import score_report
-    from surveys.exports.report import report_json
 
     survey = store.survey(slug)
     instrument = store.instrument(survey.instrument_sha256)
@@ -47,11 +45,11 @@ def results_snapshot(store: Any, slug: str, today: dt.date) -> dict[str, Any]:
     if dataset.n == 0:
         return snapshot
     try:
-        snapshot["overall"] = json.loads(report_json(report_to_json(score_report(instrument, dataset))))
+        snapshot["overall"] = report_to_json(score_report(instrument, dataset))
         # each declared group the results pages break down by
         for group in instrument.group_columns:
             if group in dataset.groups:
-                snapshot["by"][group] = json.loads(report_json(report_to_json(score_report(instrument, dataset, by=(group,)))))
+                snapshot["by"][group] = report_to_json(score_report(instrument, dataset, by=(group,)))
     except ScoringError as exc:
         snapshot["not_scored"] = str(exc)
     return snapshot

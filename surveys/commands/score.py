@@ -7,15 +7,15 @@ column, waves that cannot be compared) is one line on stderr and exit 1.
 """
 from __future__ import annotations
 
-import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from surveys.commands.score_table import render_report
 
 if TYPE_CHECKING:
+    from scoring.model import Report
     from surveys.instrument import Instrument
 
 
@@ -63,16 +63,16 @@ def command(instrument_path: str | None, responses_path: str | None, wave: str |
             click.echo(line, err=True)
         sys.exit(1)
     if fmt == "json":
-        from scoring.jsonsafe import plain
+        from surveys.exports.report import report_json
 
-        click.echo(json.dumps(plain(report), ensure_ascii=False, indent=2, allow_nan=False))
+        click.echo(report_json(report).decode("utf-8"))
     else:
         click.echo(render_report(report, instrument))
 
 
 def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] = (),
                  compare_path: str | None = None,
-                 compare_instrument_path: str | None = None) -> tuple["Instrument", dict[str, Any]]:
+                 compare_instrument_path: str | None = None) -> tuple["Instrument", "Report"]:
     """Load, read, check ``by`` and score; raises ``_Failure`` for user errors.
 
     The ``compare_path`` wave is read against ``compare_instrument_path``
@@ -92,12 +92,11 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([str(exc)]) from None
     from scoring.disclosure import BreakdownError  # scipy is imported only when scoring
     from scoring.errors import IncomparableError, ScoringError
-    from scoring.model_json import report_to_json
     from scoring.report import score_report
 
     try:
         compare = (other_instrument, other) if other is not None else None
-        return instrument, report_to_json(score_report(instrument, dataset, by=tuple(by), compare=compare))
+        return instrument, score_report(instrument, dataset, by=tuple(by), compare=compare)
     except BreakdownError as exc:
         raise _Failure([f"{responses_path}: --by: {exc}"]) from None
     except IncomparableError as exc:
@@ -106,7 +105,7 @@ def build_report(instrument_path: str, responses_path: str, by: tuple[str, ...] 
         raise _Failure([f"cannot score: {exc}"]) from None
 
 
-def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", dict[str, Any]]:
+def wave_report(slug: str, by: tuple[str, ...] = ()) -> tuple["Instrument", "Report"]:
     """Score wave ``slug`` of the database at ``DATABASE_URL`` (the analyst
     side's read, :meth:`surveys.store.Store.wave_dataset`); raises ``_Failure``."""
     from sqlalchemy.exc import SQLAlchemyError

@@ -3,7 +3,7 @@ the codebook (CSV, XLSX, HTML) and the scored results (JSON, XLSX).
 
 Each format is one entry of :data:`FORMATS`; :func:`render` builds its bytes
 from the instrument, the wave's :class:`~surveys.dataset.Dataset` and the
-scored report (``scoring.report.score_report``, already suppressed). Raw
+scored report (``scoring.model.Report``, already suppressed). Raw
 files never hold an access code or a time finer than the ISO week, and
 every text cell passes one sanitiser (see :mod:`surveys.exports.table` and
 :mod:`surveys.exports.sanitise`); the raw CSV variants stream
@@ -12,7 +12,7 @@ every text cell passes one sanitiser (see :mod:`surveys.exports.table` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from surveys.exports import codebook, csv_raw, html, report as report_mod, spss,
 from surveys.exports.table import build_table
 from surveys.instrument import Instrument
 
+if TYPE_CHECKING:
+    from scoring.model import Report
+
 
 @dataclass(frozen=True)
 class WaveData:
@@ -28,7 +31,8 @@ class WaveData:
 
     instrument: Instrument
     dataset: Dataset
-    report: Mapping[str, Any]
+    #: the scored report (None for a download that holds none)
+    report: Report | None
     presets: Mapping[str, Sequence[str]] | None = None
     #: Per-respondent scale scores (scale id -> array), appended to raw data.
     scores: Mapping[str, np.ndarray] | None = None

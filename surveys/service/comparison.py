@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from scoring.comparison import check_instruments_comparable
 from scoring.errors import IncomparableError
+from scoring.model import Report
 from surveys.service.access import visible_surveys, visible_wave
 from surveys.service.waves import Wave, load_wave, report
 from surveys.store import StoreError, SurveyInfo
@@ -117,7 +118,7 @@ def choose_comparison(store: Any, survey: SurveyInfo, other: str | None, user: A
     return Comparison(load_wave(store, previous.survey.slug), True, previous.skipped)
 
 
-def compared_report(wave: Wave, by: Sequence[str], comparison: Comparison) -> tuple[dict[str, Any], Comparison]:
+def compared_report(wave: Wave, by: Sequence[str], comparison: Comparison) -> tuple[Report, Comparison]:
     """The report compared as ``comparison`` says, and the comparison as it
     was made. A wave chosen by itself that cannot be compared is dropped
     (the report shows the wave alone, the wave joins the skipped ones); one

@@ -34,7 +34,7 @@ def download(wave: Wave, key: str, lang: str | None = None) -> tuple[Iterator[by
     """(the file chunk by chunk, mimetype, file name) of download ``key``;
     KeyError if unknown. The raw CSV variants stream; the others come as one chunk."""
     fmt = FORMATS[key]
-    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else {},
+    data = WaveData(wave.instrument, wave.dataset, report(wave) if fmt.needs_report else None,
                     presets=wave.survey.presets,
                     scores=respondent_scores(wave) if fmt.needs_scores else None,
                     lang=lang, name=wave.survey.slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from scoring.errors import IncomparableError
+from scoring.model_json import report_to_json
 from scoring.trend import Trend, TrendWave, build_trend
 from surveys.service.comparison import earlier_waves, why_not_comparable
 from surveys.service.waves import load_wave, report
@@ -29,7 +30,7 @@ def wave_trend(store: Any, survey: SurveyInfo, visible: Sequence[SurveyInfo]) ->
     reports = []
     for i, wave in enumerate(loaded):
         try:
-            reports.append(report(wave, (), loaded[i - 1] if i else None))
+            reports.append(report_to_json(report(wave, (), loaded[i - 1] if i else None)))
         except IncomparableError:
-            reports.append(report(wave, (), None))
+            reports.append(report_to_json(report(wave, (), None)))
     return build_trend([TrendWave(s.slug, s.label, s.year) for s in chain], reports)

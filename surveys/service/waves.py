@@ -9,7 +9,6 @@ from typing import Any, Iterable, Sequence
 
 from scoring.disclosure import BreakdownError
 from scoring.model import Report
-from scoring.model_json import report_to_json
 from scoring.report import score_report
 from surveys.dataset import Dataset
 from surveys.instrument import Instrument
@@ -64,10 +63,10 @@ _REPORTS_KEPT = 16
 _REPORTS_LOCK = threading.Lock()
 
 
-def scored_report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> Report:
-    """The scored report (suppressed) as the typed model, optionally compared
-    with an earlier wave; remembered while the wave (and the earlier one) do
-    not change. Never change it: it is shared."""
+def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> Report:
+    """The scored report (suppressed, the typed model of ``scoring.model``),
+    optionally compared with an earlier wave; remembered while the wave (and
+    the earlier one) do not change. It is frozen and shared by every caller."""
     other = None
     if compare is not None:
         other = (compare.instrument, compare.dataset)
@@ -87,8 +86,3 @@ def scored_report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = Non
                 _REPORTS.popitem(last=False)
     return result
 
-
-def report(wave: Wave, by: Sequence[str] = (), compare: Wave | None = None) -> dict[str, Any]:
-    """:func:`scored_report` as the JSON object of ``survey-engine score`` (a
-    fresh copy the caller may change)."""
-    return report_to_json(scored_report(wave, by, compare))

@@ -13,7 +13,8 @@ from scoring.errors import IncomparableError
 from surveys.dataset import WEEK_COLUMN
 from surveys.service.comparison import previous_wave
 from surveys.service.trend import wave_trend
-from surveys.service.waves import Wave, breakdown_columns, load_wave, scored_report
+from surveys.service import waves
+from surveys.service.waves import Wave, breakdown_columns, load_wave
 from surveys.yearly_report.document import Counts, ReportDocument, WaveInfo, build_document
 from surveys.yearly_report.texts import LANGUAGES
 
@@ -59,7 +60,7 @@ def breakdown_reports(wave: Wave) -> dict[str, Any]:
         if column in nested:
             continue
         try:
-            out[column] = scored_report(wave, (column,))
+            out[column] = waves.report(wave, (column,))
         except BreakdownError:  # a column the disclosure step does not publish alone: left out
             continue
     return out
@@ -80,10 +81,10 @@ def yearly_report(store: Any, slug: str, candidates: Sequence[Any], lang: str = 
     if wave.dataset.n == 0:
         raise ReportRefused(f"wave {slug} has no submitted answers yet", "no_answers", slug=slug)
     previous = previous_wave(store, survey, candidates).survey
-    scored = scored_report(wave)
+    scored = waves.report(wave)
     if previous is not None:
         try:
-            scored = scored_report(wave, (), load_wave(store, previous.slug))
+            scored = waves.report(wave, (), load_wave(store, previous.slug))
         except IncomparableError:  # as the results page: the wave alone, never a refusal
             previous = None
     trend = wave_trend(store, survey, candidates)

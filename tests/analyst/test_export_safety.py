@@ -13,6 +13,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from scoring.report import score_report
 from surveys.dataset import from_records
 from surveys.exports import FORMATS, WaveData, render
 from surveys.exports.sanitise import text_cell
@@ -103,7 +104,7 @@ def test_raw_headers_unique_for_every_instrument(instrument_id: str) -> None:
     assert "submitted_week" in table.names and "submitted_on" not in table.names
     week = table.columns[table.names.index("submitted_week")]
     assert set(week) == {"2026-W48"}
-    wave = WaveData(instrument, ds, {"scales": {}}, presets={"school": ["A", "B", "C", "D"]})
+    wave = WaveData(instrument, ds, score_report(instrument, ds), presets={"school": ["A", "B", "C", "D"]})
     for key in ("raw-csv", "raw-csv-sv"):
         body = render(key, wave).decode("utf-8-sig")
         header = next(csv.reader(io.StringIO(body), delimiter="," if key == "raw-csv" else ";"))

@@ -11,6 +11,8 @@ import openpyxl
 import pyreadstat
 import pytest
 
+from scoring import model as M
+from scoring.model_json import report_to_json
 from surveys.dataset import from_records
 from surveys.exports import FORMATS, WaveData, render
 from surveys.exports.table import build_table
@@ -29,19 +31,19 @@ RECORDS = [
 # Scale 'restrictive' by hand: att01 reversed (7 - x), mean when >= 2 answered.
 # r1: (5, 5, 6) -> 16/3; r2: (1, 1) -> 1.0; r3: one item -> missing.
 SCORES = {"restrictive": np.array([16 / 3, 1.0, np.nan])}
-REPORT = {"instrument": {"id": "small", "version": "1", "sha256": INSTRUMENT.sha256},
-          "n_respondents": 3,
-          "scales": {"restrictive": {
-              "items": ["att01", "att02", "att03"], "reversed": ["att01"], "min_answered": 2,
-              "overall": {"n": 2, "mean": 19 / 6, "sd": 3.0641, "ci95": [-24.4, 30.7],
-                          "alpha": None,
-                          "baseline": {"value": 3.72, "diff": 19 / 6 - 3.72, "t": -0.25,
-                                       "p": 0.84},
-                          "target": {"value": 4.72, "progress": -0.55}},
-              "groups": [{"by": {"gender": "flicka"}, "suppressed": True, "n": None,
-                          "mean": None, "sd": None, "ci95": None}]}},
-          "shares": {"use": {"1": {"n": 2, "pct": 66.7, "ci95": [20.8, 93.9]}}},
-          "indices": {}}
+# A report written by hand (the exports only lay out what it holds).
+REPORT = M.Report(
+    M.InstrumentRef("small", "1", INSTRUMENT.sha256), n_respondents=3, suppression_min_n=1, by=("gender",),
+    scales={"restrictive": M.ScaleResult(
+        "restrictive", {"sv": "Restriktiv attityd"}, "mean", ("att01", "att02", "att03"), ("att01",), 2,
+        (1.0, 6.0),
+        M.ScaleOverall(2, 19 / 6, 3.0641, (-24.4, 30.7), None, 2, False,
+                       M.ScaleBaseline(3.72, 2014, None, 19 / 6 - 3.72, -0.25, 1.0, 0.84, -0.18),
+                       M.ScaleTarget(4.72, 2018, -0.55)),
+        (),
+        (M.ScaleCell({"gender": "flicka"}, True, None, None, None, None, None, None, None, None),))},
+    shares={"use": M.CodeTable("use", {"1": M.CodeShare(2, 66.7, (20.8, 93.9))})},
+    declared_shares={}, indices={}, themes={})
 
 
 @pytest.fixture
@@ -141,7 +143,7 @@ def test_codebook_formats_carry_hash_reversal_and_labels(wave: WaveData) -> None
 
 
 def test_scores_json_is_the_report_and_xlsx_matches(wave: WaveData) -> None:
-    assert json.loads(render("scores-json", wave)) == json.loads(json.dumps(REPORT))
+    assert json.loads(render("scores-json", wave)) == report_to_json(REPORT)
     wb = openpyxl.load_workbook(io.BytesIO(render("scores-xlsx", wave)))
     shares = list(wb["shares"].values)
     assert shares[1] == ("use", "1", 2, 66.7, 20.8, 93.9)

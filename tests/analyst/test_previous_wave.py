@@ -259,9 +259,9 @@ def test_an_earlier_wave_that_cannot_be_scored_is_dropped_only_when_chosen_autom
         [c for c in wave.dataset.columns if c != "att01"], np.delete(wave.dataset.matrix, gone, axis=1),
         wave.dataset.groups))
     report, made = cmp.compared_report(wave, (), cmp.Comparison(earlier, automatic=True))
-    assert "comparison" not in report
+    assert report.comparison is None
     assert made.wave is None and not made.automatic
-    assert report["scales"]["restrictive"]["overall"]["mean"] == pytest.approx(ca.RESTRICTIVE_MEAN)
+    assert report.scales["restrictive"].overall.mean == pytest.approx(ca.RESTRICTIVE_MEAN)
     (skipped,) = made.skipped
     assert skipped.survey == wave.survey
     assert skipped.reason.reason == "earlier_unscorable" and "att01" in skipped.reason.params["detail"]
@@ -270,7 +270,7 @@ def test_an_earlier_wave_that_cannot_be_scored_is_dropped_only_when_chosen_autom
     # a comparable earlier wave is compared, whoever chose it
     report, made = cmp.compared_report(wave, (), cmp.Comparison(wave, automatic=True))
     assert made.wave is wave and made.skipped == ()
-    assert report["comparison"]["scales"]["restrictive"]["diff"] == pytest.approx(0.0)
+    assert report.comparison.scales["restrictive"].diff == pytest.approx(0.0)
 
 
 def test_a_previous_wave_without_answers_is_passed_over_with_a_note(env, logged_in) -> None:

@@ -11,7 +11,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS / "scoring"))
 
-from scoring_builders import fixture_dataset, fixture_instrument, report_json_of  # noqa: E402
+from scoring_builders import fixture_dataset, fixture_instrument  # noqa: E402
 
 EXPECTED = json.loads((TESTS / "data" / "scoring" / "expected.json").read_text())
 
@@ -25,9 +25,11 @@ def app(tmp_path):
 
 
 def test_group_rows_show_alpha_and_holm_p_against_the_rest(app) -> None:
-    from webapp.analyst.results import fmt_p, scale_sections
+    from scoring.report import score_report
+    from surveys.formatting import Formatter
+    from webapp.analyst.results import scale_sections
 
-    report = report_json_of(fixture_instrument(), fixture_dataset(), by=("school",))
+    report = score_report(fixture_instrument(), fixture_dataset(), by=("school",))
     with app.test_request_context("/analyst/?lang=en"):
         (section,) = scale_sections(report, "en")
         column = section.header.index("p vs the rest (Holm)")
@@ -35,6 +37,6 @@ def test_group_rows_show_alpha_and_holm_p_against_the_rest(app) -> None:
         rows = {row[0]: row for row in section.rows}
     for school, p in EXPECTED["school_vs_rest_holm_p"].items():   # R's p.adjust(method = "holm")
         row = rows[school]
-        assert row[column] == fmt_p(p)
+        assert row[column] == Formatter("en").p(p)
         assert row[alpha] not in ("", None)
     assert rows["All"][alpha] == f"{EXPECTED['overall']['alpha']:.2f}"

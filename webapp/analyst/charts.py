@@ -13,6 +13,8 @@ from typing import Callable
 
 from markupsafe import Markup
 
+from surveys.formatting import Formatter
+
 ROW_HEIGHT = 28
 #: Row labels longer than this are shortened with "…" (the table and the
 #: chart's <desc> carry them in full).
@@ -51,8 +53,8 @@ class Reference:
     dashed: bool = True
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".")
+#: Ticks, references and the <desc> figures: trailing zeros dropped.
+_fmt = Formatter().short
 
 
 def text_width(text: str, size: float = 13) -> float:

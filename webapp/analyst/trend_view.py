@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from scoring.trend import Trend, TrendSeries
+from surveys.formatting import HIDDEN, Formatter
 from webapp.analyst.charts import Point, line_chart
-from webapp.analyst.results import HIDDEN, Section, fmt, fmt_ci, fmt_p, label, signed
+from webapp.analyst.results import Section
 
 #: The mark of a significant change, in the chart and the table.
 MARK = "*"
@@ -22,8 +23,9 @@ def trend_sections(trend: Trend, lang: str) -> list[Section]:
 
 
 def _series_section(series: TrendSeries, lang: str) -> Section:
+    f = Formatter(lang)
     digits, unit = (1, " %") if series.unit == "%" else (2, "")
-    title = label(series.label, lang) or series.id
+    title = f.text(series.label) or series.id
     header = [_("Wave"), _("Year"), "n", _("Percent") if series.unit == "%" else
               (_("Index") if series.kind == "index" else _("Mean")), _("95 % CI"),
               _("Change since the wave before"), "p"]
@@ -34,10 +36,10 @@ def _series_section(series: TrendSeries, lang: str) -> Section:
         change = ""
         p_text = ""
         if step is not None:
-            change = signed(step.change, digits, unit) + (f" {MARK}" if step.significant else "")
-            p_text = fmt_p(step.p) if step.test else ("" if step.change is not None else HIDDEN)
-        rows.append([point.wave.label, str(point.wave.year), fmt(point.n), fmt(point.value, digits, unit),
-                     fmt_ci(point.ci95, digits, unit) if series.kind != "index" else "", change, p_text])
+            change = f.signed(step.change, digits, unit) + (f" {MARK}" if step.significant else "")
+            p_text = f.p(step.p) if step.test else ("" if step.change is not None else HIDDEN)
+        rows.append([point.wave.label, str(point.wave.year), f.number(point.n), f.number(point.value, digits, unit),
+                     f.interval(point.ci95, digits, unit) if series.kind != "index" else "", change, p_text])
         low, high = point.ci95 or (None, None)
         points.append(Point(str(point.wave.year), point.value, low, high,
                             marked=bool(step and step.significant)))

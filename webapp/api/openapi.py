@@ -73,7 +73,7 @@ def document() -> dict[str, Any]:
             "started": {"type": ["integer", "null"]},
             "submitted": {"type": ["integer", "null"]}}}}}}
     report = {"type": "object", "description": "The object `survey-engine score --format json` "
-              "prints (see DESIGN.md); every figure has passed the wave's disclosure control "
+              "prints (docs/report-json.md: every key, its type and when it is null); every figure has passed the wave's disclosure control "
               "(docs/privacy.md): hidden cells have null figures, a share hidden for a small "
               "numerator has note 'small_numerator'.",
               "required": ["instrument", "n_respondents", "scales", "shares"],

@@ -12,7 +12,7 @@ from scoring.disclosure import BreakdownError
 from scoring.errors import IncomparableError, ScoringError
 from surveys import accounts, audit
 from surveys.exports import FORMATS
-from surveys.exports.report import report_json
+from surveys.exports.report import json_bytes, report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
 from webapp.attachments import attachment
@@ -122,8 +122,9 @@ def results(slug: str) -> Response:
                                f"overall results and one breakdown by {', '.join(snapshot['by']) or 'nothing'} "
                                "are kept")
         report = snapshot["by"][by[0]] if by else snapshot["overall"]
-        return Response(report_json({**report, "compared_with": None, "not_compared": [],
-                                     "purged_on": snapshot["taken_on"]}), mimetype="application/json")
+        # the snapshot holds the report's JSON as the serialiser wrote it at the purge
+        return Response(json_bytes({**report, "compared_with": None, "not_compared": [],
+                                    "purged_on": snapshot["taken_on"]}), mimetype="application/json")
     wave = waves.load_wave(store(), slug)
     try:
         by = waves.requested_breakdown(request.args.getlist("by"))
@@ -140,7 +141,7 @@ def results(slug: str) -> Response:
         "slug": compare.survey.slug, "label": compare.survey.label, "automatic": comparison.automatic}
     not_compared = [{"slug": k.survey.slug, "label": k.survey.label, "reason": str(k.reason),
                      "reason_code": k.reason.reason} for k in comparison.skipped]
-    return Response(report_json({**report, "compared_with": compared_with, "not_compared": not_compared}),
+    return Response(report_json(report, {"compared_with": compared_with, "not_compared": not_compared}),
                     mimetype="application/json")
 
 
