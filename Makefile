@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast test-browser bench check browser-deps nginx-deps clean lock
+.PHONY: run test test-fast test-browser bench check browser-deps nginx-deps pdf-deps clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,24 +38,28 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) --extra test -o $(TEST_LOCK) pyproject.toml
 
 ## make run: install, migrate, load the instruments and demo waves, serve on :5000
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	$(BIN)/survey-engine demo
 	$(BIN)/survey-engine run
 
 ## make test: install test needs (system Chromium and nginx included) and run the whole suite
-test: $(TEST_STAMP) browser-deps nginx-deps
+test: $(TEST_STAMP) browser-deps nginx-deps pdf-deps
 	$(BIN)/python -m pytest
 
 ## the suite without the browser tests
-test-fast: $(TEST_STAMP) nginx-deps
+test-fast: $(TEST_STAMP) nginx-deps pdf-deps
 	$(BIN)/python -m pytest -m "not browser"
 
 ## only the browser tests
-test-browser: $(TEST_STAMP) browser-deps
+test-browser: $(TEST_STAMP) browser-deps pdf-deps
 	$(BIN)/python -m pytest -m browser
 
 browser-deps:
 	@sh scripts/install-browser.sh
+
+## Pango, HarfBuzz and fonts for WeasyPrint (the yearly report's PDF)
+pdf-deps:
+	@sh scripts/install-pdf.sh
 
 ## nginx (and redis-server, openssl) for the production test (tests/production)
 nginx-deps:

@@ -5,11 +5,4 @@ set -e
 if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
     exit 0
 fi
-if [ "$(id -u)" != "0" ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-echo "Installing Debian's chromium and chromium-driver for the browser tests..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+sh "$(dirname "$0")/apt-install.sh" --with-recommends "the browser tests" chromium chromium-driver

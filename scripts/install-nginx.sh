@@ -8,14 +8,6 @@ missing=
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
-if [ -z "$missing" ]; then
-    exit 0
+if [ -n "$missing" ]; then
+    sh "$(dirname "$0")/apt-install.sh" "the production test" $missing
 fi
-if [ "$(id -u)" != "0" ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-echo "Installing Debian's$missing for the production test..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -83,6 +83,9 @@ class Survey(Base):
     #: group name -> list of labels (codes 1..n in list order), e.g. schools.
     presets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    #: The survey year (e.g. 2014): orders the waves of an instrument, so an
+    #: earlier year imported later still comes first.
+    year: Mapped[int] = mapped_column(Integer, server_default="0")
     #: After this day ``waves purge`` deletes the raw answers and the codes.
     retain_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     #: The day the raw answers and codes were purged (None: not purged).

@@ -90,21 +90,23 @@ def write_csvs(out: Path, waves: list["Wave"], instruments: dict[str, "Instrumen
 # --- the database ---------------------------------------------------------------
 
 def _plan(waves: list["Wave"]) -> list[dict[str, Any]]:
-    """The demo surveys: slug, wave (imported) or None, mode, open."""
+    """The demo surveys: slug, wave (imported) or None, mode, open; a wave
+    without imported answers names its survey year (an imported one has its
+    wave's year)."""
     by_name = {w.name: w for w in waves}
     return [
         {"slug": "cannabis-2014", "wave": by_name["cannabis-2014"], "mode": "codes", "open": False},
         {"slug": "cannabis-2018", "wave": None, "instrument": "cannabis-attityd", "mode": "codes",
-         "open": True, "label": "Cannabisenkäten 2018 (demo, pågår)"},
+         "open": True, "label": "Cannabisenkäten 2018 (demo, pågår)", "year": 2018},
         {"slug": "trygghet-2014", "wave": by_name["trygghet-2014"], "mode": "open", "open": False},
         {"slug": "trygghet", "wave": None, "instrument": "trygghet", "mode": "open", "open": True,
-         "label": "Trygghetsundersökning (demo, öppen länk)"},
+         "label": "Trygghetsundersökning (demo, öppen länk)", "year": 2018},
         {"slug": "medborgardialog-2015", "wave": by_name["medborgardialog-2015"], "mode": "open",
          "open": False},
         {"slug": "medborgardialog-2016", "wave": by_name["medborgardialog-2016"], "mode": "open",
          "open": False},
         {"slug": "medborgardialog", "wave": None, "instrument": "medborgardialog", "mode": "open",
-         "open": True, "label": "Medborgardialog (demo, öppen länk)"},
+         "open": True, "label": "Medborgardialog (demo, öppen länk)", "year": 2017},
     ]
 
 
@@ -148,7 +150,8 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], qu
             presets = {"school": list(SCHOOLS)} if inst_id == "cannabis-attityd" else {}
             store.create_survey(slug=slug, instrument_sha256=shas[inst_id],
                                 label=wave.label if wave else entry["label"], mode=entry["mode"],
-                                presets=presets, is_open=entry["open"])
+                                presets=presets, is_open=entry["open"],
+                                year=wave.year if wave else entry["year"])
             if wave is not None:
                 count = store.import_responses(slug, _dated(wave))
                 lines.append((slug, f"imported {count} synthetic responses"))

@@ -127,6 +127,7 @@ def wave_report(slug: str, by: tuple[str, ...] = (),
     from sqlalchemy.exc import SQLAlchemyError
 
     from surveys import config, db
+    from surveys.service.waves import load_wave, requested_breakdown
     from surveys.store import Store, UnknownSurvey
 
     engine = db.make_engine(config.database_url())
@@ -134,10 +135,8 @@ def wave_report(slug: str, by: tuple[str, ...] = (),
         # reading needs no key: the store's key only hashes access codes
         store = Store(engine, b"score-read-only")
         try:
-            survey = store.survey(slug)
-            instrument = store.instrument(survey.instrument_sha256)
             step(f"reading wave {slug}")
-            dataset = store.wave_dataset(slug, use_cache=False)
+            wave = load_wave(store, slug, use_cache=False)
         except UnknownSurvey:
             raise _Failure([f"no wave '{slug}' in the database"]) from None
         except SQLAlchemyError as exc:
@@ -145,16 +144,17 @@ def wave_report(slug: str, by: tuple[str, ...] = (),
             raise _Failure([f"cannot read the database: {first}"]) from None
     finally:
         engine.dispose()
+    instrument, dataset = wave.instrument, wave.dataset
     for col in by:
         if col not in dataset.groups:
             known = ", ".join(sorted(dataset.groups)) or "none"
             raise _Failure([f"wave {slug}: unknown --by column '{col}' (group columns: {known})"])
     from scoring.errors import ScoringError
-    from scoring.report import score_report
+    from surveys.service.waves import report
 
     try:
         step("scoring")
-        return instrument, score_report(instrument, dataset, by=tuple(by))
+        return instrument, report(wave, requested_breakdown(by))
     except ScoringError as exc:
         raise _Failure([f"cannot score: {exc}"]) from None
 

@@ -1,5 +1,6 @@
-"""``survey-engine waves list | open SLUG | close SLUG | delete SLUG --yes |
-retain SLUG DATE | purge``: waves from the command line.
+"""``survey-engine waves list | create SLUG ... | year SLUG YEAR | open SLUG |
+close SLUG | delete SLUG --yes | retain SLUG DATE | purge``: waves from the
+command line.
 
 Exit codes: 0 done, 1 refused (unknown wave, bad date, a database error),
 2 usage (a missing argument or ``--yes``). ``--quiet`` prints nothing but
@@ -62,7 +63,7 @@ def command() -> None:
 @command.command("list")
 @url_option
 def list_cmd(url: str | None) -> None:
-    """One line per wave: slug, state, submitted responses, instrument, retention."""
+    """One line per wave: slug, state, submitted responses, instrument, retention, survey year."""
     def listing() -> list[str]:
         store = _store(url)
         lines = []
@@ -72,7 +73,7 @@ def list_cmd(url: str | None) -> None:
             keep = f"keep until {life['retain_until']}" if life["retain_until"] else "no retention date"
             state = f"purged {life['purged_on']}" if life["purged_on"] else ("open" if s.is_open else "closed")
             lines.append(f"{s.slug}\t{state}\t{submitted} submitted\t{s.instrument_id} {s.instrument_version}"
-                         f"\t{keep}")
+                         f"\t{keep}\tyear {s.year}")
         return lines
 
     lines = _run(listing)
@@ -80,6 +81,73 @@ def list_cmd(url: str | None) -> None:
         click.echo("no waves")
     for line in lines:
         click.echo(line)
+
+
+def _instrument_sha(store: Any, name: str) -> str:
+    """The sha256 of instrument ``name``: a published version's sha256 (or
+    its first 10+ characters), or an instrument id for its newest published version."""
+    infos = store.instruments()
+    by_sha = [i for i in infos if len(name) >= 10 and i.sha256.startswith(name)]
+    if len(by_sha) == 1:
+        return by_sha[0].sha256
+    by_id = [i for i in infos if i.instrument_id == name]
+    if by_id:
+        return max(by_id, key=lambda i: (i.registered_on, i.version)).sha256
+    _fail(f"no published instrument '{name}' (an instrument id or a version's sha256)")
+
+
+def _presets(values: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        group, found, labels = value.partition("=")
+        if not found or not group.strip():
+            raise click.UsageError(f"--preset '{value}': write GROUP=A;B;C")
+        out[group.strip()] = [v.strip() for v in labels.split(";") if v.strip()]
+    return out
+
+
+@command.command("create")
+@click.argument("slug")
+@click.option("--instrument", "instrument", required=True, metavar="ID|SHA256",
+              help="The instrument id (its newest published version) or a version's sha256.")
+@click.option("--label", required=True, help="The wave's name, e.g. 'Cannabisenkäten 2018'.")
+@click.option("--year", type=int, default=None, metavar="YYYY",
+              help="The survey year (default: this year); the previous wave is the one with the latest "
+                   "year before it.")
+@click.option("--mode", type=click.Choice(["codes", "open"]), default="codes", show_default=True,
+              help="One-time codes or an open link.")
+@click.option("--preset", "presets", multiple=True, metavar="GROUP=A;B",
+              help="A list for a group whose options come from the wave (the schools).")
+@url_option
+@quiet_option
+def create_cmd(slug: str, instrument: str, label: str, year: int | None, mode: str, presets: tuple[str, ...],
+               url: str | None, quiet: bool) -> None:
+    """Create wave SLUG of an instrument (closed until opened)."""
+    from surveys import audit
+
+    lists = _presets(presets)
+
+    def create() -> Any:
+        store = _store(url)
+        survey = store.create_survey(slug=slug, instrument_sha256=_instrument_sha(store, instrument), label=label,
+                                     mode=mode, presets=lists, year=year)
+        audit.record(store, audit.CLI_ACTOR, "wave_create", slug)
+        return survey
+
+    survey = _run(create)
+    _say(quiet, f"created {survey.slug} ({survey.instrument_id} {survey.instrument_version}, {survey.year}); "
+                "closed until opened")
+
+
+@command.command("year")
+@click.argument("slug")
+@click.argument("year", type=int)
+@url_option
+@quiet_option
+def year_cmd(slug: str, year: int, url: str | None, quiet: bool) -> None:
+    """Set the survey year of wave SLUG (e.g. one imported under the wrong year)."""
+    _run(lambda: _store(url).set_year(slug, year))
+    _say(quiet, f"{slug}: survey year {year}")
 
 
 def _set_open(slug: str, opening: bool, url: str | None, quiet: bool) -> None:

@@ -35,6 +35,8 @@ class SurveyInfo:
     instrument_sha256: str
     instrument_id: str
     instrument_version: str
+    #: The survey year (e.g. 2014): "previous wave" means the latest year before.
+    year: int = 0
 
 
 @dataclass(frozen=True)

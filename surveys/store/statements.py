@@ -15,6 +15,7 @@ SURVEY_COLUMNS = (
     Survey.is_open,
     Survey.presets,
     Survey.created_on,
+    Survey.year,
     Survey.instrument_sha256,
     InstrumentVersion.instrument_id,
     InstrumentVersion.version,

@@ -30,6 +30,21 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
 
 
+#: The survey years a wave may have.
+YEAR_MIN, YEAR_MAX = 1900, 2200
+
+
+def check_year(year: object) -> int:
+    """``year`` as a survey year (a whole number from :data:`YEAR_MIN` to
+    :data:`YEAR_MAX`); raises :class:`InvalidSurvey` (reason ``bad_year``)."""
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
+        raise InvalidSurvey(f"survey year must be a year from {YEAR_MIN} to {YEAR_MAX}, not {year!r}",
+                            "bad_year", low=YEAR_MIN, high=YEAR_MAX)
+    return year
+
+
 class WavesMixin(InstrumentsMixin):
     """Surveys (waves) of the registered instrument versions."""
 
@@ -49,6 +64,7 @@ class WavesMixin(InstrumentsMixin):
             instrument_sha256=row.instrument_sha256,
             instrument_id=row.instrument_id,
             instrument_version=row.version,
+            year=int(row.year),
         )
 
     def _survey_query(self):
@@ -71,10 +87,13 @@ class WavesMixin(InstrumentsMixin):
         mode: str = "codes",
         presets: Mapping[str, Sequence[str]] | None = None,
         is_open: bool = False,
+        year: int | None = None,
     ) -> SurveyInfo:
         """Create a wave of an instrument version. ``presets`` maps a group
         name to its list of labels (codes 1..n in list order), e.g. the
-        schools; every ``options_from: preset`` group item needs one."""
+        schools; every ``options_from: preset`` group item needs one.
+        ``year`` is the survey year (default: this year), which orders the
+        waves of an instrument (see :func:`check_year`)."""
         if not is_slug(slug):
             raise InvalidSurvey(
                 f"survey slug '{slug}' must be 1-100 lower-case letters, digits or dashes", "slug_invalid",
@@ -85,6 +104,7 @@ class WavesMixin(InstrumentsMixin):
         if not label:
             raise InvalidSurvey("survey label must not be empty", "label_empty")
         clean_presets = self._check_presets(presets or {})
+        year = check_year(today().year if year is None else year)
         if not self.instrument_info(instrument_sha256).published:
             raise InvalidSurvey("the instrument version is a draft; publish it before a wave uses it",
                                 "draft_instrument")
@@ -108,6 +128,7 @@ class WavesMixin(InstrumentsMixin):
                         is_open=bool(is_open),
                         presets=clean_presets,
                         created_on=today(),
+                        year=year,
                     )
                 )
         except IntegrityError as exc:
@@ -140,6 +161,14 @@ class WavesMixin(InstrumentsMixin):
         with self._read() as conn:
             rows = conn.execute(self._survey_query().order_by(Survey.id.desc())).all()
         return [self._survey_info(r) for r in rows]
+
+    def set_year(self, slug: str, year: int) -> None:
+        """Change the survey year of a wave (e.g. one imported under the wrong year)."""
+        year = check_year(year)
+        with self._write() as conn:
+            done = conn.execute(update(Survey).where(Survey.slug == slug).values(year=year))
+            if done.rowcount == 0:
+                raise UnknownSurvey(f"no survey '{slug}'")
 
     def set_open(self, slug: str, is_open: bool) -> None:
         """Open or close a survey for answers (a purged wave stays closed)."""

@@ -55,7 +55,7 @@ def test_api_conforms_to_its_schema(served) -> None:
     base, header_sets = served
     loaded = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
     operations = [result.ok() for result in loaded.get_all_operations()]
-    assert len(operations) == 7  # the paged raw rows (/responses) too
+    assert len(operations) == 8  # the paged raw rows (/responses) and the trend too
     real = st.sampled_from([None, "cannabis-2018", "trygghet-2018", "medborg-2018"])
 
     def with_real_slug(pair):  # mostly a real wave, sometimes the generated slug
@@ -87,7 +87,8 @@ def test_known_slugs_answer_as_documented(served) -> None:
     paths = ["/surveys", "/surveys/cannabis-2018", "/surveys/cannabis-2018/progress",
              "/surveys/cannabis-2018/results", "/surveys/cannabis-2018/results?by=school",
              "/surveys/cannabis-2018/downloads", *[f"/surveys/cannabis-2018/downloads/{k}" for k in FORMATS],
-             "/surveys/trygghet-2018/results", "/surveys/nope/progress"]
+             "/surveys/trygghet-2018/results", "/surveys/cannabis-2018/trend", "/surveys/trygghet-2018/trend",
+             "/surveys/nope/progress"]
     for name, headers in header_sets.items():
         for path in paths:
             r = requests.get(f"{base}/api/v1{path}", headers=headers, timeout=60)

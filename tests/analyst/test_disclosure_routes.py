@@ -44,7 +44,7 @@ NO_AGGREGATES = {
 }
 #: Routes checked below.
 CHECKED = {"analyst.results", "analyst.compare", "analyst.progress", "analyst.download", "api.results",
-           "api.progress", "api.download"}
+           "api.progress", "api.download", "api.trend", "analyst.report_pdf"}
 
 
 def _pupils() -> list[tuple[str, str, int]]:
@@ -144,6 +144,16 @@ def test_every_route_hides_small_groups_and_numerators(wave, logged_in, tmp_path
     assert cells[(ARBY, "Flicka")] is None and cells[(SKIFTINGE, None)] is None
     seen.add("api.results")
 
+    # the trend (cannabis-2017, created later in the same year, comes after 2018): 1 of 64 stays
+    # hidden in both waves, and so does the step between them
+    trend = c.get("/api/v1/surveys/cannabis-2017/trend", headers=auth).get_json()
+    assert [w["slug"] for w in trend["waves"]] == [SLUG, "cannabis-2017"]
+    regular = next(s for s in trend["series"] if s["id"] == "regular")
+    assert [(p["n"], p["value"], p["ci95"]) for p in regular["points"]] == [(None, None, None)] * 2
+    assert [(t["change"], t["p"]) for t in regular["steps"]] == [(None, None)]
+    assert "1 / 64" not in json.dumps(trend) and 1.5625 not in [p["value"] for p in regular["points"]]
+    seen.add("api.trend")
+
     # scored downloads, by the page and by the API
     for prefix, endpoint, headers in ((f"/analyst/{SLUG}", "analyst.download", {}),
                                       (f"/api/v1/surveys/{SLUG}", "api.download", auth)):
@@ -173,6 +183,23 @@ def test_every_route_hides_small_groups_and_numerators(wave, logged_in, tmp_path
     refused = subprocess.run([str(exe), "score", "--instrument", str(instrument), "--responses", str(raw),
                               "--by", "submitted_on"], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "only by the instrument's declared group columns" in refused.stderr
+
+    # the yearly report (PDF): its breakdowns hide the same cells
+    from pypdf import PdfReader
+
+    pdf = c.get(f"/analyst/{SLUG}/report.pdf?lang=en")
+    assert pdf.status_code == 200
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages))
+    scale = text[text.index("Restrictive attitude to cannabis (1–6, high = restrictive) Against"):
+                 text.index("Knowledge about cannabis")]
+    gender = {None if k == "No answer" else k: None if v == "–" else int(v)
+              for k, v in re.findall(r"Gender: (Pojke|Flicka|Annat|Vill inte svara|No answer) (–|\d+)", scale)}
+    assert len(gender) >= 3
+    _check_gender(gender, 64)
+    _check_school({k: None if v == "–" else int(v)
+                   for k, v in re.findall(rf"School: ({'|'.join(SCHOOLS)}) (–|\d+)", scale)})
+    assert "1 of 64" not in text and "1.6 %" not in text
+    seen.add("analyst.report_pdf")
 
     # progress page and API
     page = c.get(f"/analyst/{SLUG}/progress?lang=en").get_data(as_text=True)

@@ -241,31 +241,36 @@ def test_api_compares_only_with_waves_the_token_may_see(env) -> None:
 
 
 def test_an_earlier_wave_that_cannot_be_scored_is_dropped_only_when_chosen_automatically(env) -> None:
-    """service.compared_report: the earlier wave lacks an item of a scale, so
-    its scale cannot be scored. Chosen automatically, the report shows the
-    wave alone and returns why; asked for, the refusal stands."""
+    """surveys.service.comparison.compared_report: the earlier wave lacks an
+    item of a scale, so its scale cannot be scored. Chosen automatically, the
+    report shows the wave alone and names it among the skipped with why;
+    asked for, the refusal stands."""
     import numpy as np
     import pytest
 
     from scoring.errors import IncomparableError
     from surveys.dataset import Dataset
-    from webapp.analyst import service
+    from surveys.service import comparison as cmp, waves
 
     ca.answer_all(env.store, lambda n: env.store.issue_codes("cannabis-2018", n))
-    wave = service.load_wave(env.store, "cannabis-2018")
+    wave = waves.load_wave(env.store, "cannabis-2018")
     gone = wave.dataset.columns.index("att01")
-    earlier = service.Wave(wave.survey, wave.instrument, Dataset(
+    earlier = waves.Wave(wave.survey, wave.instrument, Dataset(
         [c for c in wave.dataset.columns if c != "att01"], np.delete(wave.dataset.matrix, gone, axis=1),
         wave.dataset.groups))
-    report, dropped = service.compared_report(wave, (), earlier, automatic=True)
+    report, made = cmp.compared_report(wave, (), cmp.Comparison(earlier, automatic=True))
     assert report.comparison is None
+    assert made.wave is None and not made.automatic
     assert report.scales["restrictive"].overall.mean == pytest.approx(ca.RESTRICTIVE_MEAN)
-    assert dropped.reason == "earlier_unscorable" and "att01" in dropped.params["detail"]
+    (skipped,) = made.skipped
+    assert skipped.survey == wave.survey
+    assert skipped.reason.reason == "earlier_unscorable" and "att01" in skipped.reason.params["detail"]
     with pytest.raises(IncomparableError):
-        service.compared_report(wave, (), earlier, automatic=False)
+        cmp.compared_report(wave, (), cmp.Comparison(earlier, automatic=False))
     # a comparable earlier wave is compared, whoever chose it
-    report, dropped = service.compared_report(wave, (), wave, automatic=True)
-    assert dropped is None and report.comparison.scales["restrictive"].diff == pytest.approx(0.0)
+    report, made = cmp.compared_report(wave, (), cmp.Comparison(wave, automatic=True))
+    assert made.wave is wave and made.skipped == ()
+    assert report.comparison.scales["restrictive"].diff == pytest.approx(0.0)
 
 
 def test_a_previous_wave_without_answers_is_passed_over_with_a_note(env, logged_in) -> None:

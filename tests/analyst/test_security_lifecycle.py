@@ -15,7 +15,7 @@ from surveys import audit, lifecycle
 from surveys.models import AccessCode, Answer, Response, Survey
 
 from . import cannabis_answers as ca
-from .conftest import answer
+from .conftest import SCHOOLS, answer
 
 EXE = str(Path(sys.executable).parent / "survey-engine")
 
@@ -179,3 +179,36 @@ def test_purged_wave_publishes_only_its_kept_aggregates(env, logged_in) -> None:
     assert by_school["scales"] == kept["by"]["school"]["scales"]
     r = a.client.get("/api/v1/surveys/cannabis-2018/results?by=school&by=gender", headers=auth)
     assert r.status_code == 409 and "purged" in r.get_json()["error"]
+
+
+def test_waves_create_and_year_on_the_command_line(env) -> None:
+    """Issue 16: a wave gets its survey year when created from the command
+    line, the year can be corrected, and the list shows it; the previous
+    wave follows the years."""
+    from surveys.service import access, comparison as cmp
+
+    made = _cli(env.url, "create", "cannabis-2014", "--instrument", "cannabis-attityd", "--label", "Cannabis 2014",
+                "--year", "2014", "--preset", "school=" + ";".join(SCHOOLS))
+    assert made.returncode == 0, made.stderr
+    assert "created cannabis-2014 (cannabis-attityd" in made.stdout and "2014)" in made.stdout
+    survey = env.store.survey("cannabis-2014")
+    assert (survey.year, survey.presets["school"], survey.is_open) == (2014, SCHOOLS, False)
+    listing = _cli(env.url, "list").stdout.splitlines()
+    assert any(line.startswith("cannabis-2014\tclosed\t") and line.endswith("\tyear 2014") for line in listing), \
+        listing
+    ca_2018 = env.store.survey("cannabis-2018")
+    env.store.import_responses("cannabis-2014", [ca.values(p) for p in ca.PEOPLE])
+    visible = access.visible_surveys(env.store, env.users["admin"])
+    # cannabis-2018 was made this year in the fixture: 2014 comes before it
+    assert cmp.previous_wave(env.store, ca_2018, visible).survey.slug == "cannabis-2014"
+    # imported under a wrong year, then corrected: now it comes after 2018's wave
+    fixed = _cli(env.url, "year", "cannabis-2014", str(ca_2018.year + 1))
+    assert fixed.returncode == 0 and env.store.survey("cannabis-2014").year == ca_2018.year + 1
+    visible = access.visible_surveys(env.store, env.users["admin"])
+    assert cmp.previous_wave(env.store, ca_2018, visible).survey is None
+    # refusals: a year out of range, an unknown wave, an unknown instrument (exit 1, one line)
+    for args, words in ((("year", "cannabis-2014", "20145"), "survey year must be a year from 1900 to 2200"),
+                        (("year", "nope", "2014"), "no survey 'nope'"),
+                        (("create", "x-1", "--instrument", "nope", "--label", "X"), "no published instrument")):
+        refused = _cli(env.url, *args)
+        assert refused.returncode == 1 and words in refused.stderr, refused.stderr

@@ -46,3 +46,20 @@ def test_every_chart_text_lies_inside_the_viewbox(driver):
         assert b["x"] >= b["x0"] - 0.5 and b["right"] <= b["x1"] + 0.5, b
         assert b["y"] >= b["y0"] - 0.5 and b["bottom"] <= b["y1"] + 0.5, b
     assert any(b["text"] == "Stadskärnan (centrum)" for b in boxes)
+
+
+def test_every_trend_chart_text_lies_inside_the_viewbox(driver):
+    """The trend's line chart: year labels, percent ticks, the significance
+    mark at the last point and a hidden figure's note all inside."""
+    from webapp.analyst.charts import Point, line_chart
+
+    points = [Point("2014", 99.0, 97.5, 100.0), Point("2016", None, note="– (dold)"),
+              Point("2018", 100.0, 98.0, 100.0, marked=True), Point("2020 (höst)", 0.0, 0.0, 2.0, marked=True)]
+    svg = line_chart("Andel som aldrig använt cannabis", points, 0, 100, [0, 25, 50, 75, 100], " %")
+    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{svg}</body></html>'
+    driver.get("data:text/html;base64," + base64.b64encode(page.encode("utf-8")).decode("ascii"))
+    boxes = driver.execute_script(BOXES)
+    assert {"2014", "2016", "2018", "2020 (höst)", "100 %", "*", "– (dold)"} <= {b["text"] for b in boxes}
+    for b in boxes:
+        assert b["x"] >= b["x0"] - 0.5 and b["right"] <= b["x1"] + 0.5, b
+        assert b["y"] >= b["y0"] - 0.5 and b["bottom"] <= b["y1"] + 0.5, b

@@ -95,6 +95,9 @@ def test_demo_database(database_url, tmp_path):
         assert not surveys["cannabis-2014"].is_open and surveys["cannabis-2018"].is_open
         assert surveys["cannabis-2018"].mode == "codes" and surveys["trygghet"].mode == "open"
         assert surveys["cannabis-2018"].presets["school"] == list(S.SCHOOLS)
+        assert {slug: s.year for slug, s in surveys.items()} == {
+            "cannabis-2014": 2014, "cannabis-2018": 2018, "trygghet-2014": 2014, "trygghet": 2018,
+            "medborgardialog-2015": 2015, "medborgardialog-2016": 2016, "medborgardialog": 2017}
 
         records = store.wave_records("cannabis-2014")
         assert len(records) == 2576

@@ -76,3 +76,36 @@ def test_migrated_schema_matches_models(migrated_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_0007_gives_existing_waves_the_year_they_were_created(database_url: str) -> None:
+    """A wave made before the survey year existed gets the year of its
+    ``created_on``; the store then orders by it."""
+    import datetime as dt
+
+    from surveys.store import Store
+
+    db.upgrade(database_url, "0006_wave_snapshot")
+    engine = db.make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO instrument_versions (sha256, instrument_id, version, source_yaml, "
+                              "registered_on) VALUES ('ab', 'x', '1', '', :d)"), {"d": dt.date(2015, 1, 1)})
+            for slug, day in (("w2016", dt.date(2016, 5, 2)), ("w2014", dt.date(2014, 12, 31))):
+                conn.execute(text("INSERT INTO surveys (slug, instrument_sha256, label, mode, is_open, presets, "
+                                  "created_on) VALUES (:s, 'ab', :s, 'codes', false, '{}', :d)"),
+                             {"s": slug, "d": day})
+    finally:
+        engine.dispose()
+    db.upgrade(database_url, "head")
+    engine = db.make_engine(database_url)
+    try:
+        store = Store(engine, secret_key=b"test")
+        assert store.survey("w2016").year == 2016 and store.survey("w2014").year == 2014
+        with engine.connect() as conn:
+            assert dict(conn.execute(text("SELECT slug, year FROM surveys")).all()) == {"w2016": 2016,
+                                                                                     "w2014": 2014}
+    finally:
+        engine.dispose()
+    db.downgrade(database_url, "0006_wave_snapshot")
+    db.upgrade(database_url, "head")

@@ -10,6 +10,8 @@ from wtforms import (DateField, EmailField, HiddenField, IntegerField, PasswordF
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from surveys.store.waves import YEAR_MAX, YEAR_MIN
+
 #: WTForms' Regexp uses ``re.match``: ``\Z`` (not ``$``) anchors at the very
 #: end, so a final newline is refused.
 SLUG_PATTERN = r"\A[a-z0-9][a-z0-9-]{0,99}\Z"
@@ -42,6 +44,10 @@ class WaveForm(FlaskForm):
         description=_l("The survey is answered at /s/<slug>/."))
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=200)],
                         description=_l('For example "2018".'))
+    year = IntegerField(_l("Survey year"), validators=[
+        Optional(), NumberRange(min=YEAR_MIN, max=YEAR_MAX, message=_l("Give a year from %(min)s to %(max)s."))],
+        description=_l("The year the survey was carried out. The previous wave is the one with the "
+                       "latest year before it, whatever order the waves were entered in."))
     mode = RadioField(_l("How respondents get in"), choices=[
         SelectChoice("codes", _l("One-time codes")), SelectChoice("open", _l("Open link"))], default="codes")
     presets = TextAreaField(_l("Lists for the survey"), validators=[Optional()],
@@ -114,3 +120,7 @@ class DeleteWaveForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+    year = IntegerField(_l("Survey year of these answers"), validators=[
+        Optional(), NumberRange(min=YEAR_MIN, max=YEAR_MAX, message=_l("Give a year from %(min)s to %(max)s."))],
+        description=_l("Saved as the wave's survey year with the answers, so that the wave is compared with "
+                       "the right earlier and later waves."))

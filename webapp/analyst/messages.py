@@ -36,6 +36,7 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
                                      **p),
     "tag_needs_parent": lambda p: _("A batch tagged with %(tag)s must also be tagged with %(parent)s.", **p),
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
+    "bad_year": lambda p: _("The survey year must be a year from %(low)s to %(high)s.", **p),
     "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
     "slug_invalid": lambda p: _("The address %(slug)s must be 1–100 lower-case letters, digits or dashes.", **p),
     "mode_invalid": lambda p: _("A wave collects answers with codes or through an open link, not %(mode)s.", **p),
@@ -467,3 +468,19 @@ def instrument_error_line(error: Any) -> str:
     if error.line is None:
         return f"{error.file}: {message}"
     return f"{error.file}:{error.line}: {error.path}: {message}"
+
+
+_REPORT: dict[str, Callable[[dict], str]] = {
+    "language": lambda p: _("The yearly report is written in Swedish (sv) or English (en), not in %(lang)s.",
+                            **p),
+    "no_answers": lambda p: _("The wave %(slug)s has no submitted answers yet, so there is no report to make.",
+                              **p),
+    "purged": lambda p: _("The raw answers of %(slug)s were purged on %(day)s, so its yearly report cannot be "
+                          "made again; the kept results are on the results page.", **p),
+}
+
+
+def report_message(exc: Any) -> str:
+    """Why the yearly report cannot be made (``surveys.yearly_report.ReportRefused``)."""
+    message = _REPORT.get(exc.reason)
+    return message(exc.params) if message else str(exc)

@@ -3,6 +3,7 @@ comparison, CSV import, downloads. Every view needs a logged-in analyst, and
 a survey page needs a grant for that survey (admins see all)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, Response, url_for
@@ -23,10 +24,14 @@ from surveys.store.groups import tag_values
 from webapp import store
 from webapp.attachments import attachment
 from webapp.body_limits import body_limit
-from webapp.analyst import bp, results as res, service
+from surveys.service import access, comparison as cmp, downloads as files, progress as prog, waves
+from surveys.service.trend import wave_trend
+from scoring.trend import SIGNIFICANCE_LEVEL
+from webapp.analyst import bp, results as res
+from webapp.analyst.trend_view import trend_sections
 from webapp.analyst.forms import ImportForm, PostForm, RetentionForm, SlipsForm, WaveForm, codes_form
 from webapp.analyst.messages import (breakdown_message, import_rejection_message, incomparable_message,
-                                     scoring_message, store_error_message)
+                                     report_message, scoring_message, store_error_message)
 from webapp.analyst.slips import slips_csv, slips_pdf
 
 #: Largest CSV accepted by the import page (the app's default cap is 64 KiB).
@@ -68,19 +73,16 @@ def _lang() -> str:
 
 def visible_surveys() -> list[Any]:
     """The surveys the current user may see (all for an admin)."""
-    return service.visible_surveys(store(), current_user)
+    return access.visible_surveys(store(), current_user.info)
 
 
 def survey_or_404(slug: str) -> Any:
     """The survey, if it exists and the current user may see it; else 404
     (an analyst learns nothing about surveys not granted to them)."""
     try:
-        survey = store().survey(slug)
+        return access.visible_wave(store(), current_user.info, slug)
     except UnknownSurvey:
         abort(404)
-    if not accounts.can_see(store(), current_user.info, slug):
-        abort(404)
-    return survey
 
 
 def _survey_url(slug: str) -> str:
@@ -121,7 +123,7 @@ def _new_wave_refusal(exc: StoreError, slug: str) -> str:
 @bp.route("/waves/new", methods=["GET", "POST"])
 @login_required
 def new_wave() -> Any:
-    form = WaveForm()
+    form = WaveForm(year=dt.date.today().year)
     infos = store().instruments()
     form.instrument.choices = [SelectChoice(i.sha256, f"{i.instrument_id} {i.version} ({i.sha256[:10]})")
                                for i in infos]
@@ -135,7 +137,8 @@ def new_wave() -> Any:
         else:
             try:
                 store().create_survey(slug=form.slug.data, instrument_sha256=form.instrument.data,
-                                      label=form.label.data, mode=form.mode.data, presets=presets)
+                                      label=form.label.data, mode=form.mode.data, presets=presets,
+                                      year=form.year.data)
             except StoreError as exc:
                 error = _new_wave_refusal(exc, form.slug.data)
             else:
@@ -262,57 +265,46 @@ def _attachment(data: Any, mimetype: str, filename: str) -> Response:
 
 
 # --------------------------------------------------------------- progress
-def progress_view(slug: str, instrument: Any) -> dict[str, Any]:
-    """Started and submitted per value of each declared group (and a "no
-    answer" row), through the same joint disclosure control as the results."""
-    raw = store().progress(slug)
-    return {"total": raw["total"], "sources": raw["sources"], "codes": raw["codes"],
-            "groups": service.progress_groups(raw["combos"], instrument)}
-
-
 @bp.get("/<slug>/progress")
 @login_required
 def progress(slug: str) -> Any:
     s = survey_or_404(slug)
     instrument = store().instrument(s.instrument_sha256)
-    return render_template("analyst/progress.html", survey=s, p=progress_view(slug, instrument),
+    return render_template("analyst/progress.html", survey=s, p=prog.wave_progress(store(), slug, instrument),
                            min_n=instrument.suppression_min_n, hidden=res.HIDDEN,
                            no_answer=_("No answer"))
 
 
 # ---------------------------------------------------------------- results
 def earlier_waves(s: Any) -> list[Any]:
-    """Other visible waves of the same instrument (any version)."""
-    return [o for o in visible_surveys()
-            if o.instrument_id == s.instrument_id and o.slug != s.slug]
+    """Other visible waves of the same instrument (any version), by survey
+    year, the latest first."""
+    return sorted((o for o in visible_surveys() if o.instrument_id == s.instrument_id and o.slug != s.slug),
+                  key=cmp.wave_order, reverse=True)
 
 
-#: The "Compare with" value for no comparison (never a slug: a slug starts
-#: with a letter or a digit).
-NO_COMPARISON = "-"
+def _comparison(s: Any, other: str | None) -> cmp.Comparison:
+    """The wave to compare with (:func:`surveys.service.comparison.choose_comparison`);
+    the wave itself is a 400, a wave not visible a 404."""
+    try:
+        return cmp.choose_comparison(store(), s, other, current_user.info)
+    except cmp.SameWave:
+        abort(400)
+    except UnknownSurvey:
+        abort(404)
 
 
-def _comparison_wave(s: Any, other: str | None) -> tuple[Any, bool, list[str]]:
-    """(the wave to compare with or None, whether it was chosen automatically,
-    notes). ``other`` is the slug chosen under "Compare with", NO_COMPARISON,
-    or None for the previous comparable wave of the same instrument."""
-    if other == NO_COMPARISON:
-        return None, False, []
-    if other:
-        if other == s.slug:
-            abort(400)
-        survey_or_404(other)
-        return service.load_wave(store(), other), False, []
-    previous = service.previous_wave(store(), s, visible_surveys())
-    notes = [_not_compared_note(o, why) for o, why in previous.skipped]
-    if previous.survey is None:
-        return None, False, notes
-    return service.load_wave(store(), previous.survey.slug), True, notes
-
-
-def _not_compared_note(earlier: Any, why: IncomparableError) -> str:
-    return _("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
-             label=earlier.label, slug=earlier.slug, reason=incomparable_message(why))
+def _compare_notes(comparison: cmp.Comparison) -> list[str]:
+    """What the page says about the comparison: the automatic choice, and
+    each earlier wave passed over with the reason."""
+    notes = [_("The earlier wave %(label)s (%(slug)s) is not compared: %(reason)s",
+               label=k.survey.label, slug=k.survey.slug, reason=incomparable_message(k.reason))
+             for k in comparison.skipped]
+    if comparison.automatic:
+        notes.insert(0, _("Compared with the previous wave of the same survey, %(label)s "
+                          "(%(slug)s). Choose another wave or none under \"Compare with\".",
+                          label=comparison.wave.survey.label, slug=comparison.wave.survey.slug))
+    return notes
 
 
 def _results_page(slug: str, other: str | None) -> Any:
@@ -320,13 +312,12 @@ def _results_page(slug: str, other: str | None) -> Any:
     life = store().lifecycle(slug)
     if life["purged_on"]:  # only the frozen, published aggregates are left
         return render_template("analyst/purged.html", survey=s, life=life)
-    wave = service.load_wave(store(), slug)
-    groups = service.breakdown_columns(wave)
-    by = [b for b in request.args.getlist("by") if b]
-    compare, automatic, compare_notes = _comparison_wave(s, other)
+    wave = waves.load_wave(store(), slug)
+    groups = waves.breakdown_columns(wave)
     lang = _lang()
     try:
-        report, dropped = service.compared_report(wave, by, compare, automatic)
+        by = list(waves.requested_breakdown(request.args.getlist("by")))
+        report, made = cmp.compared_report(wave, by, _comparison(s, other))
     except BreakdownError as exc:
         return render_template("analyst/refused.html", survey=s, message=breakdown_message(exc),
                                title=_("This breakdown is not published")), 400
@@ -335,13 +326,7 @@ def _results_page(slug: str, other: str | None) -> Any:
     except ScoringError as exc:
         return render_template("analyst/refused.html", survey=s, message=scoring_message(exc),
                                title=_("These results cannot be computed")), 400
-    if dropped is not None:  # the automatic choice never refuses the page: say why
-        compare_notes.append(_not_compared_note(compare.survey, dropped))
-        compare, automatic = None, False
-    if automatic:
-        compare_notes.insert(0, _("Compared with the previous wave of the same survey, %(label)s "
-                                  "(%(slug)s). Choose another wave or none under \"Compare with\".",
-                                  label=compare.survey.label, slug=compare.survey.slug))
+    compare = made.wave
     sections = res.scale_sections(report, lang)
     share = res.share_section(report, lang)
     if share:
@@ -349,6 +334,7 @@ def _results_page(slug: str, other: str | None) -> Any:
     sections += res.index_sections(report, wave.instrument, lang)
     sections += res.theme_sections(report, wave.instrument, lang)
     comparison = res.comparison_section(report, lang)
+    trend = trend_sections(wave_trend(store(), s, visible_surveys()), lang)
     texts_page = max(0, request.args.get("texts_page", 0, type=int))
     texts = res.free_texts(wave.instrument, wave.dataset, lang, texts_page)
     choice = other if other else ""
@@ -357,8 +343,9 @@ def _results_page(slug: str, other: str | None) -> Any:
         comparison=comparison, other=compare.survey if compare else None,
         texts=texts, texts_links=_texts_links(texts, texts_page), groups=groups, by=by,
         earlier=earlier_waves(s), min_n=wave.instrument.suppression_min_n,
-        any_hidden=any(sec.has_hidden for sec in sections), compare_notes=compare_notes,
-        compare_choice=choice, no_comparison=NO_COMPARISON)
+        any_hidden=any(sec.has_hidden for sec in sections), compare_notes=_compare_notes(made),
+        compare_choice=choice, no_comparison=cmp.NO_COMPARISON, trend=trend,
+        significance_level=SIGNIFICANCE_LEVEL)
 
 
 def _texts_links(texts: list[Any], page: int) -> dict[str, str | None]:
@@ -384,6 +371,25 @@ def compare(slug: str, other: str) -> Any:
     return _results_page(slug, other)
 
 
+@bp.get("/<slug>/report.pdf")
+@login_required
+def report_pdf(slug: str) -> Any:
+    """The wave's yearly report as a tagged PDF (``?lang=sv|en``, default the
+    interface language), compared with the previous comparable wave."""
+    from surveys.yearly_report import ReportRefused, render_pdf, yearly_report
+
+    s = survey_or_404(slug)
+    lang = request.args.get("lang") or _lang()
+    try:
+        document = yearly_report(store(), slug, visible_surveys(), lang)
+    except ReportRefused as exc:
+        return render_template("analyst/message.html", title=_("No yearly report"), message=report_message(exc),
+                               back=url_for("analyst.results", slug=s.slug),
+                               back_label=_("Back to the results")), 400
+    audit.record(store(), current_user.email, "download", slug, f"report.pdf ({lang})")
+    return _attachment(render_pdf(document), "application/pdf", f"{slug}-report-{lang}.pdf")
+
+
 # ----------------------------------------------------------------- import
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc: RequestEntityTooLarge) -> Any:
@@ -406,12 +412,14 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
 @login_required
 def import_csv(slug: str) -> Any:
     s = survey_or_404(slug)
-    form = ImportForm()
+    form = ImportForm(year=s.year)
     report = None
     if form.validate_on_submit():
         upload = form.file.data
         report = import_wave(store(), slug, upload.read(), name=upload.filename or "upload.csv")
         if report.imported:
+            if form.year.data and form.year.data != s.year:
+                store().set_year(slug, form.year.data)
             audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             if report.dropped_columns:
@@ -438,5 +446,5 @@ def download(slug: str, key: str) -> Any:
     if key not in FORMATS:
         abort(404)
     audit.record(store(), current_user.email, audit.download_action(key), slug, key)
-    data, mimetype, filename = service.download(service.load_wave(store(), slug), key, _lang())
+    data, mimetype, filename = files.download(waves.load_wave(store(), slug), key, _lang())
     return _attachment(data, mimetype, filename)

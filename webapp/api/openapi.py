@@ -54,6 +54,8 @@ def document() -> dict[str, Any]:
                   "slug": {"type": "string"}, "label": {"type": "string"},
                   "mode": {"type": "string", "enum": ["codes", "open"]},
                   "open": {"type": "boolean"},
+                  "year": {"type": "integer", "description": "The survey year; the previous wave is "
+                           "the comparable one with the latest year before it."},
                   "instrument": {"type": "object", "properties": {
                       "id": {"type": "string"}, "version": {"type": "string"},
                       "sha256": {"type": "string"}}}}}
@@ -86,6 +88,31 @@ def document() -> dict[str, Any]:
                              "not_compared": {"type": "array", "items": {"type": "object", "properties": {
                                  "slug": {"type": "string"}, "label": {"type": "string"},
                                  "reason": {"type": "string"}, "reason_code": {"type": "string"}}}}}}
+    wave_ref = {"type": "object", "properties": {"slug": {"type": "string"}, "label": {"type": "string"},
+                                                 "year": {"type": "integer"}}}
+    trend = {"type": "object", "description": "This wave and the earlier waves of the same instrument the token "
+             "may see that can be compared with it (scales defined the same way, submitted answers), oldest "
+             "survey year first. Each series (scale mean, declared share in percent, index) has one point "
+             "per wave, its figures through that wave's disclosure control (null when hidden), and one step "
+             "per pair of neighbouring waves: the change, the comparison's test (`welch` for a scale, `z` or "
+             "`fisher` for a share, none for an index) and its two-sided p; `significant` when p < "
+             "`significance_level`. A change between two single years should be read with caution: look at "
+             "the development over several waves.",
+             "required": ["waves", "series", "significance_level"],
+             "properties": {
+                 "waves": {"type": "array", "items": wave_ref},
+                 "significance_level": {"type": "number"},
+                 "series": {"type": "array", "items": {"type": "object", "properties": {
+                     "kind": {"type": "string", "enum": ["scale", "share", "index"]},
+                     "id": {"type": "string"}, "label": {"type": "object"}, "unit": {"type": "string"},
+                     "points": {"type": "array", "items": {"type": "object", "properties": {
+                         "slug": {"type": "string"}, "year": {"type": "integer"},
+                         "n": {"type": ["integer", "null"]}, "value": {"type": ["number", "null"]},
+                         "ci95": {"type": ["array", "null"], "items": {"type": "number"}}}}},
+                     "steps": {"type": "array", "items": {"type": "object", "properties": {
+                         "from": {"type": "string"}, "to": {"type": "string"},
+                         "change": {"type": ["number", "null"]}, "p": {"type": ["number", "null"]},
+                         "test": {"type": ["string", "null"]}, "significant": {"type": "boolean"}}}}}}}}}
     fmt = {"name": "format", "in": "path", "required": True,
            "schema": {"type": "string", "enum": sorted(FORMATS)}}
     error = {"type": "object", "properties": {"error": {"type": "string"}}}
@@ -105,6 +132,8 @@ def document() -> dict[str, Any]:
             "/surveys/{slug}/progress": _get("Started and submitted responses per group "
                                              "(small groups hidden)", progress, [SLUG]),
             "/surveys/{slug}/results": _with_refusals(_get("Scored results", report, [SLUG, BY, COMPARE])),
+            "/surveys/{slug}/trend": _get("The trend over this wave and its earlier comparable waves",
+                                          trend, [SLUG]),
             "/surveys/{slug}/responses": _with_refusals(_get(
                 "The raw rows (as the raw downloads: text sanitised, the week not the day), "
                 "one page at a time; `next` is the following page or null",

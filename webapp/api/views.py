@@ -16,8 +16,8 @@ from surveys.exports.report import json_bytes, report_json
 from surveys.store import UnknownSurvey
 from webapp import csrf, store
 from webapp.attachments import attachment
-from webapp.analyst import service
-from webapp.analyst.views import progress_view
+from surveys.service.trend import wave_trend
+from surveys.service import access, comparison as cmp, downloads as files, progress as prog, waves
 from webapp.api import bp
 from webapp.api.openapi import document
 
@@ -63,17 +63,15 @@ def _survey(slug: str) -> Any:
     """The wave, if it exists and the token may see it; else a JSON 404 (a
     token learns nothing about waves not granted to it)."""
     try:
-        survey = store().survey(slug)
+        return access.visible_wave(store(), g.api_user, slug)
     except UnknownSurvey:
-        survey = None
-    if survey is None or not accounts.can_see(store(), g.api_user, slug):
         abort(404, description=f"no survey '{slug}'")
-    return survey
 
 
 def _survey_json(s: Any) -> dict[str, Any]:
     return {"slug": s.slug, "label": s.label, "mode": s.mode, "open": bool(s.is_open),
             "created_on": s.created_on.isoformat(),
+            "year": s.year,
             "instrument": {"id": s.instrument_id, "version": s.instrument_version,
                            "sha256": s.instrument_sha256},
             "links": {"progress": url_for("api.progress", slug=s.slug),
@@ -89,10 +87,7 @@ def openapi() -> Response:
 @bp.get("/surveys")
 @token_required
 def surveys() -> Response:
-    user = g.api_user
-    granted = None if user.is_admin else set(accounts.granted_slugs(store(), user.id))
-    return jsonify({"surveys": [_survey_json(s) for s in store().surveys()
-                                if granted is None or s.slug in granted]})
+    return jsonify({"surveys": [_survey_json(s) for s in access.visible_surveys(store(), g.api_user)]})
 
 
 @bp.get("/surveys/<slug>")
@@ -107,7 +102,7 @@ def progress(slug: str) -> Response:
     s = _survey(slug)
     instrument = store().instrument(s.instrument_sha256)
     min_n = instrument.suppression_min_n
-    p = progress_view(slug, instrument)
+    p = prog.wave_progress(store(), slug, instrument)
     groups = [{"group": group, **cell} for group, cells in p["groups"].items() for cell in cells]
     return jsonify({"started": p["total"]["started"], "submitted": p["total"]["submitted"],
                     "in_progress": p["total"]["in_progress"], "imported": p["sources"]["imported"],
@@ -130,48 +125,44 @@ def results(slug: str) -> Response:
         # the snapshot holds the report's JSON as the serialiser wrote it at the purge
         return Response(json_bytes({**report, "compared_with": None, "not_compared": [],
                                     "purged_on": snapshot["taken_on"]}), mimetype="application/json")
-    wave = service.load_wave(store(), slug)
-    by = [b for b in request.args.getlist("by") if b]
-    compare, automatic, not_compared = _comparison(s, request.args.get("compare"))
+    wave = waves.load_wave(store(), slug)
     try:
-        report, dropped = service.compared_report(wave, by, compare, automatic)
+        by = waves.requested_breakdown(request.args.getlist("by"))
+        report, comparison = cmp.compared_report(wave, by, _comparison(s, request.args.get("compare")))
     except BreakdownError as exc:
-        return _error(400, f"{exc} (breakdowns: {', '.join(service.breakdown_columns(wave)) or 'none'};"
+        return _error(400, f"{exc} (breakdowns: {', '.join(waves.breakdown_columns(wave)) or 'none'};"
                            " at most two)")
     except IncomparableError as exc:
         return _error(409, str(exc))
     except ScoringError as exc:
         return _error(400, str(exc))
-    if dropped is not None:
-        not_compared.append(_not_compared(compare.survey, dropped))
-        compare, automatic = None, False
+    compare = comparison.wave
     compared_with = None if compare is None else {
-        "slug": compare.survey.slug, "label": compare.survey.label, "automatic": automatic}
+        "slug": compare.survey.slug, "label": compare.survey.label, "automatic": comparison.automatic}
+    not_compared = [{"slug": k.survey.slug, "label": k.survey.label, "reason": str(k.reason),
+                     "reason_code": k.reason.reason} for k in comparison.skipped]
     return Response(report_json(report, {"compared_with": compared_with, "not_compared": not_compared}),
                     mimetype="application/json")
 
 
-def _not_compared(survey: Any, exc: IncomparableError) -> dict[str, Any]:
-    return {"slug": survey.slug, "label": survey.label, "reason": str(exc), "reason_code": exc.reason}
+def _comparison(s: Any, other: str | None) -> cmp.Comparison:
+    """The wave to compare with, as on the results page
+    (:func:`surveys.service.comparison.choose_comparison`); the wave itself
+    is a 400, a wave the token may not see a 404."""
+    try:
+        return cmp.choose_comparison(store(), s, other, g.api_user)
+    except cmp.SameWave:
+        abort(400, description="a wave cannot be compared with itself")
+    except UnknownSurvey:
+        abort(404, description=f"no survey '{other}'")
 
 
-def _comparison(s: Any, other: str | None) -> tuple[Any, bool, list[dict[str, Any]]]:
-    """(the wave to compare with or None; whether it was chosen
-    automatically; the earlier waves passed over). ``other``: a slug, "-" for
-    none, or None for the previous comparable wave the token's user may see,
-    as on the results page. A wave the token may not see is a 404."""
-    if other == "-":
-        return None, False, []
-    if other:
-        if other == s.slug:
-            abort(400, description="a wave cannot be compared with itself")
-        _survey(other)
-        return service.load_wave(store(), other), False, []
-    previous = service.previous_wave(store(), s, service.visible_surveys(store(), g.api_user))
-    skipped = [_not_compared(o, why) for o, why in previous.skipped]
-    if previous.survey is None:
-        return None, False, skipped
-    return service.load_wave(store(), previous.survey.slug), True, skipped
+@bp.get("/surveys/<slug>/trend")
+@token_required
+def trend(slug: str) -> Response:
+    """The trend over this wave and the earlier comparable waves the token may see."""
+    s = _survey(slug)
+    return jsonify(wave_trend(store(), s, access.visible_surveys(store(), g.api_user)).as_json())
 
 
 @bp.get("/surveys/<slug>/responses")
@@ -180,11 +171,11 @@ def responses(slug: str) -> Response:
     """The raw rows of a wave, one page at a time (``offset``, ``limit``)."""
     _survey(slug)
     offset = request.args.get("offset", "0")
-    limit = request.args.get("limit", str(service.RAW_PAGE_DEFAULT))
-    if not (offset.isdigit() and limit.isdigit()) or not 1 <= int(limit) <= service.RAW_PAGE_MAX:
+    limit = request.args.get("limit", str(files.RAW_PAGE_DEFAULT))
+    if not (offset.isdigit() and limit.isdigit()) or not 1 <= int(limit) <= files.RAW_PAGE_MAX:
         return _error(400, "offset must be a whole number >= 0 and limit one from 1 to "
-                           f"{service.RAW_PAGE_MAX}")
-    page = service.raw_page(service.load_wave(store(), slug), int(offset), int(limit))
+                           f"{files.RAW_PAGE_MAX}")
+    page = files.raw_page(waves.load_wave(store(), slug), int(offset), int(limit))
     following = int(offset) + int(limit)
     page["next"] = url_for("api.responses", slug=slug, offset=following, limit=int(limit)) \
         if following < page["total"] else None
@@ -207,5 +198,5 @@ def download(slug: str, key: str) -> Response:
     if key not in FORMATS:
         return _error(404, f"no download format '{key}' (known: {', '.join(FORMATS)})")
     audit.record(store(), g.api_user.email, audit.download_action(key), slug, f"{key} (API)")
-    data, mimetype, filename = service.download(service.load_wave(store(), slug), key)
+    data, mimetype, filename = files.download(waves.load_wave(store(), slug), key)
     return attachment(data, mimetype, filename)
