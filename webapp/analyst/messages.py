@@ -38,6 +38,7 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "batch_too_small": lambda p: _("A batch with group values has at least %(min_n)s codes.", **p),
     "bad_year": lambda p: _("The survey year must be a year from %(low)s to %(high)s.", **p),
     "purged": lambda p: _("The raw answers of %(slug)s were purged; the wave cannot be opened again.", **p),
+    "same_wave": lambda p: _("A wave cannot be compared with itself; choose another wave or none."),
     "slug_invalid": lambda p: _("The address %(slug)s must be 1–100 lower-case letters, digits or dashes.", **p),
     "mode_invalid": lambda p: _("A wave collects answers with codes or through an open link, not %(mode)s.", **p),
     "label_empty": lambda p: _("Give the wave a name."),
