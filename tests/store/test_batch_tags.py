@@ -57,20 +57,22 @@ def test_tags_only_from_declared_groups_and_values(store) -> None:
 
 
 def test_migration_drops_free_form_tags(database_url: str) -> None:
-    # the revision before 0005_privacy, where the store still kept any tag
-    db.upgrade(database_url, "0004_instrument_versions")
+    # the data is made with today's store, then taken back to the revision
+    # before 0005_privacy and given what a free-form batch of one left behind
+    # there (the old store copied a code's tags into its response)
+    db.upgrade(database_url, "head")
     engine = db.make_engine(database_url)
     try:
         store = Store(engine, secret_key=b"test-secret-key")
         _cannabis_wave(store)
         codes = store.issue_codes("c-2018", 5, {"school": "Skola A", "class": "9A"})
-        # what a free-form batch of one left behind before this revision
-        with engine.begin() as conn:
-            first = conn.execute(select(AccessCode.id).order_by(AccessCode.id)).scalars().first()
-            conn.execute(update(AccessCode).where(AccessCode.id == first).values(
-                tags={"school": "skola a", "class": "9A", "elev": "Anna", "grade": "åk 7"}))
         handle = store.begin("c-2018", code=codes[0])
-        assert handle.group_values["elev"] == "Anna"
+        db.downgrade(database_url, "0004_instrument_versions")
+        free_form = {"school": "skola a", "class": "9A", "elev": "Anna", "grade": "åk 7"}
+        with engine.begin() as conn:
+            first = conn.execute(select(AccessCode.id).where(AccessCode.response_id == handle.id)).scalar_one()
+            conn.execute(update(AccessCode).where(AccessCode.id == first).values(tags=free_form))
+            conn.execute(update(Response).where(Response.id == handle.id).values(group_values=free_form))
         db.upgrade(database_url, "head")
         with engine.connect() as conn:
             tags = dict(conn.execute(select(AccessCode.id, AccessCode.tags)).all())

@@ -36,5 +36,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("surveys", schema=None) as batch_op:
-        batch_op.drop_column("year")
+    # ALTER TABLE ... DROP COLUMN on SQLite too (3.35+): a batch copy of the
+    # table would cascade-delete the codes and responses that point at it
+    op.drop_column("surveys", "year")
