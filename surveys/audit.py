@@ -25,6 +25,7 @@ from surveys.models import AuditEntry
 ACTIONS = (
     "login", "logout", "password_change",
     "wave_create", "wave_open", "wave_close", "wave_delete", "wave_purge", "retention_set",
+    "wave_year",
     "codes_issue", "codes_slips", "raw_download", "download", "import",
     "grant", "revoke", "audit_export",
 )

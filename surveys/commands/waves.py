@@ -146,7 +146,14 @@ def create_cmd(slug: str, instrument: str, label: str, year: int | None, mode: s
 @quiet_option
 def year_cmd(slug: str, year: int, url: str | None, quiet: bool) -> None:
     """Set the survey year of wave SLUG (e.g. one imported under the wrong year)."""
-    _run(lambda: _store(url).set_year(slug, year))
+    from surveys import audit
+
+    def change() -> None:
+        store = _store(url)
+        store.set_year(slug, year)
+        audit.record(store, audit.CLI_ACTOR, "wave_year", slug, str(year))
+
+    _run(change)
     _say(quiet, f"{slug}: survey year {year}")
 
 

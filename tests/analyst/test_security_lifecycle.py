@@ -204,6 +204,9 @@ def test_waves_create_and_year_on_the_command_line(env) -> None:
     # imported under a wrong year, then corrected: now it comes after 2018's wave
     fixed = _cli(env.url, "year", "cannabis-2014", str(ca_2018.year + 1))
     assert fixed.returncode == 0 and env.store.survey("cannabis-2014").year == ca_2018.year + 1
+    entry = audit.entries(env.store, limit=1)[0]
+    assert (entry.actor, entry.action, entry.survey_slug, entry.detail) == (
+        audit.CLI_ACTOR, "wave_year", "cannabis-2014", str(ca_2018.year + 1))
     visible = access.visible_surveys(env.store, env.users["admin"])
     assert cmp.previous_wave(env.store, ca_2018, visible).survey is None
     # refusals: a year out of range, an unknown wave, an unknown instrument (exit 1, one line)

@@ -269,6 +269,9 @@ def test_an_earlier_year_imported_through_the_page_is_compared_the_right_way_rou
                                                        "year": "2014"}, content_type="multipart/form-data")
     assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
     assert store.survey("cannabis-then").year == 2014
+    from surveys import audit
+    assert [(e.action, e.survey_slug, e.detail) for e in audit.entries(store, limit=2)] == [
+        ("import", "cannabis-then", f"{len(records)} responses"), ("wave_year", "cannabis-then", "2014")]
     t = _visible_trend(env, "cannabis-y2018")
     assert [w.slug for w in t.waves] == ["cannabis-then", "cannabis-y2018"]
     body = c.get("/api/v1/surveys/cannabis-then/results", headers=_token(env)).get_json()

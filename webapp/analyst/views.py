@@ -420,6 +420,7 @@ def import_csv(slug: str) -> Any:
         if report.imported:
             if form.year.data and form.year.data != s.year:
                 store().set_year(slug, form.year.data)
+                audit.record(store(), current_user.email, "wave_year", slug, str(form.year.data))
             audit.record(store(), current_user.email, "import", slug, f"{report.imported} responses")
             flash(_("%(n)s responses imported.", n=report.imported), "info")
             if report.dropped_columns:
