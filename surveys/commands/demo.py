@@ -3,7 +3,9 @@
 ``demo --out DIR`` writes one CSV per wave (the format ``score`` reads).
 ``demo`` alone builds the demo database (``DATABASE_URL`` or the instance
 SQLite file): migrates it, registers the three instruments, creates the waves
-(imported 2014-2016 waves, open waves to answer), the analyst
+(imported 2014-2016 waves; open waves of the current year, each already
+holding a season's synthetic answers so that its results and yearly report
+read as a real wave's, and still taking answers), the analyst
 ``analyst@example.org`` with a fresh random password, and issues a sample code.
 Running it again adds nothing twice: existing waves are kept, a new password
 and a new sample code are issued.
@@ -55,7 +57,7 @@ def command(out_dir: str | None, seed: int | None, quiet: bool) -> None:
         if out_dir is not None:
             write_csvs(Path(out_dir), waves, instruments, quiet)
         else:
-            build_database(waves, instruments, quiet)
+            build_database(waves, instruments, quiet, seed)
     except _DemoError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -110,18 +112,31 @@ def _plan(waves: list["Wave"]) -> list[dict[str, Any]]:
     ]
 
 
-def _dated(wave: "Wave") -> list[dict[str, Any]]:
-    """The wave's records with a submission day spread over March-April."""
-    start = dt.date(wave.year, 3, 3)
+def _dated(records: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
+    """The records with a submission day spread over March-April of ``year``."""
+    start = dt.date(year, 3, 3)
     return [{**rec, "submitted_on": start + dt.timedelta(days=k % 50)}
-            for k, rec in enumerate(wave.records)]
+            for k, rec in enumerate(records)]
 
 
-def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], quiet: bool = False) -> None:
+def _season(slug: str, instruments: dict[str, "Instrument"], by_name: dict[str, "Wave"],
+            seed: int) -> "Wave":
+    """The synthetic answers an open demo wave already holds."""
+    from surveys import synthetic
+
+    if slug == "cannabis-2018":
+        return by_name["cannabis-2018"]
+    if slug == "trygghet":
+        return synthetic.trygghet_wave(instruments["trygghet"], 2018, seed)
+    return synthetic.medborgardialog_wave(instruments["medborgardialog"], 2017, seed)
+
+
+def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], quiet: bool = False,
+                   seed: int | None = None) -> None:
     """Create (or top up) the demo database and print what it holds."""
     from surveys import accounts, config, db
     from surveys.store import Store, StoreError
-    from surveys.synthetic import SCHOOLS
+    from surveys.synthetic import SCHOOLS, SEED
 
     url = config.database_url()
     try:
@@ -144,7 +159,7 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], qu
                     lines.append((slug, f"kept (already there, {submitted} submitted)"))
                     continue
                 # created by an earlier run whose import failed: import now
-                count = store.import_responses(slug, _dated(wave))
+                count = store.import_responses(slug, _dated(wave.records, wave.year))
                 lines.append((slug, f"imported {count} synthetic responses"))
                 continue
             presets = {"school": list(SCHOOLS)} if inst_id == "cannabis-attityd" else {}
@@ -153,14 +168,21 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], qu
                                 presets=presets, is_open=entry["open"],
                                 year=wave.year if wave else entry["year"])
             if wave is not None:
-                count = store.import_responses(slug, _dated(wave))
+                count = store.import_responses(slug, _dated(wave.records, wave.year))
                 lines.append((slug, f"imported {count} synthetic responses"))
-            elif slug == "cannabis-2018":
-                issued = _first_codes(store, instruments[inst_id], by_name["cannabis-2018"])
-                lines.append((slug, f"{issued} codes issued by school, "
-                                    f"{FIRST_ANSWERS} answered through codes"))
+                continue
+            season = _season(slug, instruments, by_name, SEED if seed is None else seed)
+            answered: list[dict[str, Any]] = []
+            if slug == "cannabis-2018":
+                answered = first_pupils(season)
+                issued = _first_codes(store, instruments[inst_id], answered)
+            rest = [r for r in season.records if all(r is not a for a in answered)]
+            count = store.import_responses(slug, _dated(rest, entry["year"]))
+            if slug == "cannabis-2018":
+                lines.append((slug, f"{issued} codes issued by school, {len(answered)} answered through "
+                                    f"codes, {count} synthetic responses imported"))
             else:
-                lines.append((slug, "created"))
+                lines.append((slug, f"created with {count} synthetic responses"))
         password = _analyst(store, [e["slug"] for e in _plan(waves)])
         # a tagged batch has at least min_n codes (docs/privacy.md); one is printed
         min_n = instruments["cannabis-attityd"].suppression_min_n
@@ -170,19 +192,29 @@ def build_database(waves: list["Wave"], instruments: dict[str, "Instrument"], qu
     _report(store, url, lines, password, sample)
 
 
-def _first_codes(store: "Store", instrument: "Instrument", wave: "Wave") -> int:
-    """Issue codes for the open cannabis wave (tagged by school) and let a
-    few synthetic pupils answer page by page and submit."""
+def first_pupils(wave: "Wave") -> list[dict[str, Any]]:
+    """The synthetic pupils of the open cannabis wave who answer through
+    codes, page by page, on the first run (the first few of three schools)."""
+    from surveys.synthetic import SCHOOLS
+
+    pupils: list[dict[str, Any]] = []
+    for k, school in enumerate(SCHOOLS[:3]):
+        answering = FIRST_ANSWERS // 3 + (1 if k < FIRST_ANSWERS % 3 else 0)
+        pupils += [r for r in wave.records if r.get("school") == school][:answering]
+    return pupils
+
+
+def _first_codes(store: "Store", instrument: "Instrument", pupils: list[dict[str, Any]]) -> int:
+    """Issue codes for the open cannabis wave (tagged by school) and let
+    ``pupils`` answer page by page through them and submit."""
     from surveys.synthetic import SCHOOLS
 
     per_school = FIRST_CODES // 3
     issued = 0
-    for k, school in enumerate(SCHOOLS[:3]):
+    for school in SCHOOLS[:3]:
         codes = store.issue_codes("cannabis-2018", per_school, tags={"school": school})
         issued += len(codes)
-        answering = FIRST_ANSWERS // 3 + (1 if k < FIRST_ANSWERS % 3 else 0)
-        pupils = [r for r in wave.records if r.get("school") == school][:answering]
-        for code, record in zip(codes, pupils):
+        for code, record in zip(codes, [p for p in pupils if p.get("school") == school]):
             handle = store.begin("cannabis-2018", code=code)
             for page in instrument.pages:
                 if page.show_if is not None and not page.show_if.evaluate(record):

@@ -4,8 +4,9 @@ shares, n, the index per area, hidden cells), the PDF's accessibility
 properties, the route's access rules, audit entry and refusals.
 
 The demo waves are built once for the module by ``survey-engine demo``
-(2,576 cannabis pupils of 2014, trygghet 2014 by area, medborgardialog 2015
-and 2016 with themes per area).
+(2,576 cannabis pupils of 2014 and 2,412 of 2018, trygghet 2014 and 2018 by
+area, medborgardialog 2015-2017 with themes per area); the module adds a
+small wave (the 8 pupils the demo lets answer through codes) and an empty one.
 """
 from __future__ import annotations
 
@@ -76,8 +77,25 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     admin = accounts.create_user(store, "admin@example.se", "admin", PASSWORD)
     analyst = accounts.create_user(store, "a@example.se", "analyst", PASSWORD)
     accounts.grant_survey(store, analyst.id, "trygghet-2014")
+    _small_and_empty_waves(store)
     yield Demo(url, app, admin, analyst)
     store.engine.dispose()
+
+
+def _small_and_empty_waves(store: Any) -> None:
+    """cannabis-pilot: the 8 pupils the demo lets answer cannabis-2018 through
+    codes, imported into a wave of their own; trygghet-2022: no answers yet."""
+    from surveys import synthetic
+    from surveys.commands.demo import first_pupils
+
+    can = store.survey("cannabis-2018")
+    pupils = first_pupils(synthetic.cannabis_wave(store.instrument(can.instrument_sha256),
+                                                  synthetic.CANNABIS_2018))
+    store.create_survey(slug="cannabis-pilot", instrument_sha256=can.instrument_sha256, label="Pilot",
+                        mode="codes", presets=can.presets, year=2018)
+    store.import_responses("cannabis-pilot", pupils)
+    store.create_survey(slug="trygghet-2022", instrument_sha256=store.survey("trygghet").instrument_sha256,
+                        label="Trygghet 2022", mode="open", presets={}, year=2022)
 
 
 def text_of(pdf: bytes) -> str:
@@ -186,16 +204,16 @@ def test_themes_per_area_with_change_in_the_pdf_equal_the_json(demo: Demo) -> No
 
 
 def test_small_wave_hides_small_cells_like_the_json(demo: Demo) -> None:
-    """cannabis-2018 (8 pupils through codes): its small groups and small
-    numerators are hidden in the report as in the JSON."""
-    text = text_of(demo.pdf("cannabis-2018", "en"))
-    report = demo.api("cannabis-2018/results?by=gender")
+    """cannabis-pilot (8 pupils): its small groups and small numerators are
+    hidden in the report as in the JSON."""
+    text = text_of(demo.pdf("cannabis-pilot", "en"))
+    report = demo.api("cannabis-pilot/results?by=gender")
     restrictive = text[text.index("Restrictive attitude to cannabis (1–6, high = restrictive) Against"):
                        text.index("Knowledge about cannabis (number correct out of 8) Compared")]
     for g in report["scales"]["restrictive"]["groups"]:
         label = f"Gender: {next(iter(g['by'].values())) or 'No answer'}"
         assert (f"{label} – – – –" in restrictive) == g["suppressed"], label
-    dont_know = demo.api("cannabis-2018/results")["declared_shares"]["would_try_dont_know"]
+    dont_know = demo.api("cannabis-pilot/results")["declared_shares"]["would_try_dont_know"]
     assert dont_know["pct"] is None
     assert "Does not know whether they would try cannabis" in text
     assert "The table below gives the same figures" not in text  # alt text is not page text
@@ -259,8 +277,8 @@ def test_access_audit_and_default_language(demo: Demo) -> None:
 
 
 @pytest.mark.parametrize("interface, path, status, message", [
-    ("sv", "/analyst/trygghet/report.pdf?lang=sv", 400, "Omgången trygghet har inga inskickade svar ännu"),
-    ("sv", "/analyst/trygghet/report.pdf?lang=en", 400, "The wave trygghet has no submitted answers yet"),
+    ("sv", "/analyst/trygghet-2022/report.pdf?lang=sv", 400, "Omgången trygghet-2022 har inga inskickade svar ännu"),
+    ("sv", "/analyst/trygghet-2022/report.pdf?lang=en", 400, "The wave trygghet-2022 has no submitted answers yet"),
     ("sv", "/analyst/trygghet-2014/report.pdf?lang=ar", 400,
      "Årsrapporten skrivs på svenska (sv) eller engelska (en), inte på ar."),
     ("en", "/analyst/trygghet-2014/report.pdf?lang=ar", 400,
