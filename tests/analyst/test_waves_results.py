@@ -297,3 +297,30 @@ def test_issuing_zero_or_too_many_codes_says_the_allowed_range(env, logged_in) -
         # WTForms' range message (Swedish by default), not "this field is required"
         assert r.status_code in (200, 400) and "mellan 1 och 2000" in page, page[-1500:]
     assert sum(b.issued for b in env.store.code_batches("cannabis-2018")) == before
+
+
+def test_progress_tables_are_kept_by_counts_and_owned_by_the_caller() -> None:
+    """The progress table of the same counts is computed once and equals a
+    fresh computation; changed counts give a new table; a caller changing
+    its copy changes nothing for the next one."""
+    from surveys.loader import instruments_dir, load_instrument
+    from surveys.service import progress
+
+    instrument = load_instrument(instruments_dir() / "cannabis-attityd.yaml")
+    assert instrument.sha256
+    combos = [({"school": "Skola A"}, {"submitted": 7, "in_progress": 1}),
+              ({"school": "Skola B"}, {"submitted": 3}),
+              ({}, {"submitted": 6, "in_progress": 2})]
+    first = progress.progress_groups(combos, instrument)
+    assert first == progress._progress_table(combos, instrument)
+    school = {row["value"]: row for row in first["school"]}
+    assert school["Skola B"]["suppressed"] and school["Skola B"]["started"] is None  # 3 < min_n
+    assert all(row["started"] == {"Skola A": 8, None: 8}[row["value"]]
+               for row in first["school"] if not row["suppressed"])
+    first["school"].clear()
+    again = progress.progress_groups(list(reversed(combos)), instrument)
+    assert again == progress._progress_table(combos, instrument) and again["school"]
+    more = [({"school": "Skola B"}, {"submitted": 5})] + combos[::2]
+    changed = progress.progress_groups(more, instrument)
+    assert changed == progress._progress_table(more, instrument) != progress._progress_table(combos, instrument)
+    assert {row["value"]: row["submitted"] for row in changed["school"]}["Skola B"] == 5
