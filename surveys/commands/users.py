@@ -104,17 +104,7 @@ def _user(engine, email: str):
 @url_option
 def grant_cmd(email: str, slug: str, url: str | None) -> None:
     """Let EMAIL see the survey SLUG."""
-    from surveys import accounts
-
-    def grant() -> None:
-        from surveys import audit
-
-        engine = _engine(url)
-        user = _user(engine, email)
-        accounts.grant_survey(engine, user.id, slug)
-        audit.record(engine, audit.CLI_ACTOR, "grant", slug, user.email)
-
-    _run(grant)
+    _change_access(url, email, slug, granted=True)
     click.echo(f"{email.strip().lower()} may now see {slug}")
 
 
@@ -138,16 +128,21 @@ def token_cmd(email: str, url: str | None) -> None:
 @url_option
 def revoke_cmd(email: str, slug: str, url: str | None) -> None:
     """Take the survey SLUG away from EMAIL."""
+    _change_access(url, email, slug, granted=False)
+    click.echo(f"{email.strip().lower()} may no longer see {slug}")
+
+
+def _change_access(url: str | None, email: str, slug: str, granted: bool) -> None:
+    """Grant or revoke EMAIL's access to SLUG, audit-logged as the command line."""
     from surveys import accounts, audit
 
-    def revoke() -> None:
+    def change() -> None:
         engine = _engine(url)
         user = _user(engine, email)
-        accounts.revoke_survey(engine, user.id, slug)
-        audit.record(engine, audit.CLI_ACTOR, "revoke", slug, user.email)
+        (accounts.grant_survey if granted else accounts.revoke_survey)(engine, user.id, slug)
+        audit.record(engine, audit.CLI_ACTOR, "grant" if granted else "revoke", slug, user.email)
 
-    _run(revoke)
-    click.echo(f"{email.strip().lower()} may no longer see {slug}")
+    _run(change)
 
 
 @command.command("password")
